@@ -1,0 +1,54 @@
+"""Repository-wide pytest hooks.
+
+Where Odoo cannot be imported, the addon's Odoo tests cannot run: say so loudly, with
+their number, at the end of the run (just above pytest's summary line), so that a green
+engine-only run is never mistaken for a full one.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+ADDON_TESTS = ROOT / "helpdesk_sla_advanced" / "tests"
+
+
+def count_odoo_tests() -> int:
+    """Number of ``test_*`` methods in the addon's test classes (read, not imported)."""
+    total = 0
+    for path in sorted(ADDON_TESTS.glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                total += sum(
+                    1
+                    for item in node.body
+                    if isinstance(item, ast.FunctionDef) and item.name.startswith("test_")
+                )
+    return total
+
+
+def odoo_available() -> bool:
+    return importlib.util.find_spec("odoo") is not None and importlib.util.find_spec("odoo.release") is not None
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if odoo_available() and config.getoption("--odoo-database", default=None):
+        return
+    count = count_odoo_tests()
+    reason = "`import odoo` fails on this machine" if not odoo_available() else "no --odoo-database given"
+    bar = "!" * 78
+    terminalreporter.write_line(bar, red=True, bold=True)
+    terminalreporter.write_line(
+        f"!!! ODOO TESTS SKIPPED: {count} Odoo tests of helpdesk_sla_advanced were NOT run ({reason}).",
+        red=True,
+        bold=True,
+    )
+    terminalreporter.write_line(
+        "!!! Only the engine tests and static checks ran. Install Odoo 19 (README.md) to run them.",
+        red=True,
+        bold=True,
+    )
+    terminalreporter.write_line(bar, red=True, bold=True)

@@ -1,0 +1,382 @@
+"""SLA clocks rebuilt from their events.
+
+An SLA clock measures one metric of one ticket (first response, one cycle of
+next response, resolution).  It is never stored as a running accumulator: its
+state at any instant is a pure function of its events, its calendar and its
+targets, so it can be recomputed at will, replayed after a policy change, and
+explained line by line.
+
+Events (:class:`ClockEvent`) are applied in time order; events at the same
+instant apply in the order given.  An identical event given twice counts once,
+and an event that changes nothing (a second start, a pause while paused, a
+resume while running, a stop while stopped) is ignored, so applying the same
+events twice gives the same answer.
+
+* ``START`` starts the clock.  Events before the first start are ignored,
+  except target changes.
+* ``PAUSE`` (with a reason) stops counting; ``RESUME`` counts again.
+* ``STOP`` records that the metric was reached (a reply, a resolution).  A
+  stop while paused ends the pause at the stop: paused time is never counted.
+* ``REOPEN`` undoes a stop: the clock counts again from the reopening, keeping
+  the working time already elapsed (a reopened ticket's resolution clock).
+* ``TARGET`` sets new targets.  They apply retroactively from the start, over
+  the same running periods and pauses.  The targets in force for a stopped
+  clock are those of the moment it stopped, so a target already met stays met.
+* ``EXEMPT`` (with a reason) takes the clock out of the SLA; ``UNEXEMPT``
+  brings it back.
+
+Breach is strict: a metric reached exactly at its deadline is met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from functools import lru_cache
+
+from .calendar import WorkingCalendar, _check_aware
+from .errors import ClockError
+
+__all__ = ["ClockEvent", "ClockState", "ClockStatus", "EventKind", "Pause", "SlaClock", "Target"]
+
+_ZERO = timedelta(0)
+
+
+class EventKind(str, Enum):
+    """What happened to a clock."""
+
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    STOP = "stop"
+    REOPEN = "reopen"
+    TARGET = "target"
+    EXEMPT = "exempt"
+    UNEXEMPT = "unexempt"
+
+
+class ClockState(str, Enum):
+    """Where a clock stands at an instant."""
+
+    PENDING = "pending"  # not started yet
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"
+    BREACHED = "breached"
+    EXEMPTED = "exempted"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a clock must reach: a contractual duration and a stricter internal one.
+
+    ``business`` says whether the durations count working time on the policy's
+    calendar (True) or plain calendar time (False, 24/7).
+    """
+
+    contractual: timedelta
+    internal: timedelta | None = None
+    business: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.contractual, timedelta) or self.contractual <= _ZERO:
+            raise ClockError(f"contractual target must be a positive timedelta, got {self.contractual!r}")
+        if self.internal is not None:
+            if not isinstance(self.internal, timedelta) or self.internal <= _ZERO:
+                raise ClockError(f"internal target must be a positive timedelta, got {self.internal!r}")
+            if self.internal > self.contractual:
+                raise ClockError(
+                    f"internal target {self.internal} is looser than the contractual target "
+                    f"{self.contractual}: it must be shorter or equal"
+                )
+
+
+@dataclass(frozen=True)
+class ClockEvent:
+    """One event of a clock; ``reason`` for pauses and exemptions, ``target`` for TARGET."""
+
+    kind: EventKind
+    at: datetime
+    reason: str = ""
+    target: Target | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, EventKind):
+            try:
+                object.__setattr__(self, "kind", EventKind(self.kind))
+            except ValueError:
+                raise ClockError(
+                    f"unknown clock event kind {self.kind!r}: use one of "
+                    + ", ".join(k.value for k in EventKind)
+                ) from None
+        _check_aware(self.at, f"{self.kind.value} event time")
+        if self.kind is EventKind.TARGET and not isinstance(self.target, Target):
+            raise ClockError(f"a target event needs a Target, got {self.target!r}")
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A period during which the clock did not count."""
+
+    start: datetime
+    end: datetime | None  # None: still paused
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClockStatus:
+    """A clock as it stands at ``at``."""
+
+    at: datetime
+    state: ClockState
+    target: Target
+    started_at: datetime | None
+    stopped_at: datetime | None  # when the metric was last reached
+    paused: bool
+    pause_reason: str
+    deadline: datetime | None  # contractual; None while paused and not yet overdue
+    internal_deadline: datetime | None
+    breached_at: datetime | None  # the contractual deadline, when breached
+    internal_breached_at: datetime | None
+    working_elapsed: timedelta  # counted time (business or calendar, as the target says)
+    calendar_elapsed: timedelta  # wall-clock time while counting
+    paused_time: timedelta  # wall-clock time paused
+    time_left: timedelta  # contractual target minus working_elapsed (negative when overdue)
+    internal_time_left: timedelta | None
+    segments: tuple[tuple[datetime, datetime | None], ...]  # counting periods, None: still counting
+    pauses: tuple[Pause, ...]
+    exempt_reason: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def at_risk(self) -> bool:
+        """The internal target has passed but the contractual one has not."""
+        return (
+            self.internal_breached_at is not None
+            and self.breached_at is None
+            and self.state
+            in (
+                ClockState.RUNNING,
+                ClockState.PAUSED,
+            )
+        )
+
+    @property
+    def elapsed_ratio(self) -> float:
+        """Share of the contractual target used so far (1.0 at the deadline)."""
+        return self.working_elapsed / self.target.contractual
+
+    def explain(self, tz: str | None = None) -> list[str]:
+        """Human-readable timeline of how the deadline was reached, one line per fact."""
+        zone = None
+        if tz is not None:
+            from .calendar import get_zone
+
+            zone = get_zone(tz)
+
+        def fmt(value: datetime | None) -> str:
+            if value is None:
+                return "-"
+            if zone is not None:
+                value = value.astimezone(zone)
+            return value.strftime("%a %Y-%m-%d %H:%M %Z")
+
+        kind = "business" if self.target.business else "calendar"
+        lines = [f"target: {_fmt_td(self.target.contractual)} {kind} time"]
+        if self.target.internal is not None:
+            lines[0] += f" (internal {_fmt_td(self.target.internal)})"
+        if self.started_at is None:
+            return [*lines, "not started"]
+        lines.append(f"started {fmt(self.started_at)}")
+        for start, end in self.segments:
+            lines.append(f"counting {fmt(start)} -> {fmt(end) if end else 'now'}")
+        for pause in self.pauses:
+            lines.append(
+                f"paused {fmt(pause.start)} -> {fmt(pause.end) if pause.end else 'now'}: {pause.reason}"
+            )
+        lines.append(f"elapsed: {_fmt_td(self.working_elapsed)} {kind}, paused {_fmt_td(self.paused_time)}")
+        if self.deadline is not None:
+            lines.append(f"deadline {fmt(self.deadline)}")
+        if self.internal_deadline is not None:
+            lines.append(f"internal deadline {fmt(self.internal_deadline)}")
+        if self.stopped_at is not None:
+            lines.append(f"reached {fmt(self.stopped_at)}")
+        lines.extend(self.notes)
+        lines.append(f"state: {self.state.value}")
+        return lines
+
+
+def _fmt_td(value: timedelta) -> str:
+    sign = "-" if value < _ZERO else ""
+    minutes = int(abs(value).total_seconds() // 60)
+    return f"{sign}{minutes // 60}h{minutes % 60:02d}"
+
+
+@lru_cache(maxsize=64)
+def _always(tz_name: str) -> WorkingCalendar:
+    return WorkingCalendar.always(tz_name)
+
+
+class SlaClock:
+    """An SLA clock: events on a calendar, measured against targets.
+
+    :param calendar: the working calendar business targets count on.
+    :param target: the initial targets (``TARGET`` events may change them).
+    :param events: the clock's events, in any order.
+    """
+
+    def __init__(self, calendar: WorkingCalendar, target: Target, events: Iterable[ClockEvent] = ()) -> None:
+        if not isinstance(calendar, WorkingCalendar):
+            raise ClockError(f"calendar must be a WorkingCalendar, got {calendar!r}")
+        if not isinstance(target, Target):
+            raise ClockError(f"target must be a Target, got {target!r}")
+        self.calendar = calendar
+        self.target = target
+        events = list(events)
+        for event in events:
+            if not isinstance(event, ClockEvent):
+                raise ClockError(f"events must be ClockEvent instances, got {event!r}")
+        # An event given twice counts once; the sort is stable, so events at the
+        # same instant keep the order given.
+        self.events: tuple[ClockEvent, ...] = tuple(sorted(dict.fromkeys(events), key=lambda e: e.at))
+
+    def calendar_for(self, target: Target) -> WorkingCalendar:
+        """The calendar a target counts on: the clock's, or 24/7 in its zone."""
+        return self.calendar if target.business else _always(self.calendar.tz_name)
+
+    def status(self, at: datetime) -> ClockStatus:
+        """The clock as it stands at instant ``at`` (events after ``at`` are ignored)."""
+        _check_aware(at, "at")
+        started_at: datetime | None = None
+        stopped_at: datetime | None = None
+        stopped = paused = exempt = False
+        pause_start: datetime | None = None
+        pause_reason = exempt_reason = ""
+        open_since: datetime | None = None
+        segments: list[tuple[datetime, datetime | None]] = []
+        pauses: list[Pause] = []
+        targets: list[tuple[datetime, Target]] = []
+
+        for event in self.events:
+            if event.at > at:
+                break
+            kind, when = event.kind, event.at
+            if kind is EventKind.TARGET:
+                targets.append((when, event.target))
+            elif kind is EventKind.EXEMPT:
+                if not exempt:
+                    exempt, exempt_reason = True, event.reason
+            elif kind is EventKind.UNEXEMPT:
+                exempt, exempt_reason = False, ""
+            elif kind is EventKind.START:
+                if started_at is None:
+                    started_at, open_since = when, when
+            elif started_at is None:
+                continue
+            elif kind is EventKind.PAUSE:
+                if not paused and not stopped:
+                    paused, pause_start, pause_reason = True, when, event.reason
+                    if open_since is not None:
+                        segments.append((open_since, when))
+                        open_since = None
+            elif kind is EventKind.RESUME:
+                if paused:
+                    pauses.append(Pause(pause_start, when, pause_reason))
+                    paused, pause_start, pause_reason = False, None, ""
+                    open_since = when
+            elif kind is EventKind.STOP:
+                if not stopped:
+                    stopped, stopped_at = True, when
+                    if paused:
+                        pauses.append(Pause(pause_start, when, pause_reason))
+                        paused, pause_start, pause_reason = False, None, ""
+                    elif open_since is not None:
+                        segments.append((open_since, when))
+                        open_since = None
+            elif kind is EventKind.REOPEN:
+                if stopped:
+                    stopped = False
+                    open_since = when
+
+        if paused:
+            pauses.append(Pause(pause_start, None, pause_reason))
+        if open_since is not None:
+            segments.append((open_since, None))
+
+        effective = stopped_at if stopped else at
+        target = self.target
+        for when, new_target in targets:
+            if when <= effective:
+                target = new_target
+        calendar = self.calendar_for(target)
+
+        # working and wall time of each counting period
+        ends = [end if end is not None else at for _, end in segments]
+        starts = [start for start, _ in segments]
+        worked = calendar.between_many(starts, ends) if segments else []
+        working_elapsed = sum(worked, _ZERO)
+        calendar_elapsed = sum((end - start for start, end in zip(starts, ends)), _ZERO)
+        paused_time = sum(((p.end or at) - p.start for p in pauses), _ZERO)
+
+        def deadline_for(duration: timedelta) -> datetime | None:
+            consumed = _ZERO
+            for (start, end), done in zip(segments, worked):
+                if end is None or consumed + done >= duration:
+                    return calendar.add(start, duration - consumed)
+                consumed += done
+            if stopped:
+                # met: the deadline it would have had, counting on from the stop
+                return calendar.add(stopped_at, duration - consumed)
+            return None  # paused and not overdue: the deadline moves until it resumes
+
+        deadline = deadline_for(target.contractual) if started_at else None
+        internal_deadline = (
+            deadline_for(target.internal) if started_at and target.internal is not None else None
+        )
+        moment = stopped_at if stopped else at
+
+        def overdue(due: datetime | None) -> bool:
+            return due is not None and moment > due
+
+        breached = overdue(deadline)
+        notes = []
+        if targets:
+            notes.append(
+                f"targets re-evaluated {len(targets)} time(s); in force: {_fmt_td(target.contractual)}"
+            )
+        if exempt:
+            state = ClockState.EXEMPTED
+        elif started_at is None:
+            state = ClockState.PENDING
+        elif stopped:
+            state = ClockState.BREACHED if breached else ClockState.MET
+        elif breached:
+            state = ClockState.BREACHED
+        elif paused:
+            state = ClockState.PAUSED
+        else:
+            state = ClockState.RUNNING
+        return ClockStatus(
+            at=at,
+            state=state,
+            target=target,
+            started_at=started_at,
+            stopped_at=stopped_at if stopped else None,
+            paused=paused,
+            pause_reason=pause_reason,
+            deadline=deadline,
+            internal_deadline=internal_deadline,
+            breached_at=deadline if breached else None,
+            internal_breached_at=internal_deadline if overdue(internal_deadline) else None,
+            working_elapsed=working_elapsed,
+            calendar_elapsed=calendar_elapsed,
+            paused_time=paused_time,
+            time_left=target.contractual - working_elapsed,
+            internal_time_left=(target.internal - working_elapsed) if target.internal is not None else None,
+            segments=tuple(segments),
+            pauses=tuple(pauses),
+            exempt_reason=exempt_reason,
+            notes=tuple(notes),
+        )

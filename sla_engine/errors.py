@@ -1,0 +1,46 @@
+"""Errors raised by the SLA engine.
+
+Every error is a :class:`ValueError` subclass, so that callers that only know
+``ValueError`` still catch them, and every message names the offending value.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SlaEngineError",
+    "NaiveDatetimeError",
+    "UnknownTimezoneError",
+    "EmptyScheduleError",
+    "MalformedIntervalError",
+    "CalendarRangeError",
+    "ClockError",
+]
+
+
+class SlaEngineError(ValueError):
+    """Base class of every error the engine raises on bad input."""
+
+
+class NaiveDatetimeError(SlaEngineError):
+    """A datetime without ``tzinfo`` was given where an instant is needed."""
+
+
+class UnknownTimezoneError(SlaEngineError):
+    """The time zone name is not a known IANA zone."""
+
+
+class EmptyScheduleError(SlaEngineError):
+    """The weekly schedule has no working time at all."""
+
+
+class MalformedIntervalError(SlaEngineError):
+    """A shift, closure or opening is malformed (bad weekday, time, order or type)."""
+
+
+class CalendarRangeError(SlaEngineError):
+    """A result falls outside the range of :class:`datetime.datetime` (years 1-9999),
+    or there is no working time left in that direction."""
+
+
+class ClockError(SlaEngineError):
+    """An SLA clock was given inconsistent events or targets."""

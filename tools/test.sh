@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The project's one test command (README.md, "Test"): engine tests, static checks, and,
+# wherever `python3 -c "import odoo"` works, the Odoo tests of helpdesk_sla_advanced run
+# through pytest-odoo on a database created for the run and dropped after it.
+#
+# Environment (all optional):
+#   ODOO_DB_HOST / ODOO_DB_PORT / ODOO_DB_USER   PostgreSQL access for Odoo (default: the
+#                        local socket, role "odoo", created as a superuser if missing)
+#   ODOO_ADDONS_PATH     extra addons directories (helpdesk_mgmt from PyPI is found by itself)
+#   SLA_KEEP_DB=1        keep the test database afterwards (its name is printed)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONDONTWRITEBYTECODE=1
+
+if ! python3 -c "import odoo" >/dev/null 2>&1; then
+    # conftest.py prints the loud "Odoo tests SKIPPED" banner with their count
+    exec python3 -m pytest tests -q -p no:cacheprovider -p no:odoo "$@"
+fi
+
+db_user=${ODOO_DB_USER:-odoo}
+pg=(psql -X -q -v ON_ERROR_STOP=1)
+[ -n "${ODOO_DB_HOST:-}" ] && pg+=(-h "$ODOO_DB_HOST")
+[ -n "${ODOO_DB_PORT:-}" ] && pg+=(-p "$ODOO_DB_PORT")
+if ! "${pg[@]}" -U "$db_user" -d postgres -Atc "select 1" >/dev/null 2>&1; then
+    "${pg[@]}" -U postgres -d postgres -c "CREATE ROLE \"$db_user\" LOGIN SUPERUSER" >/dev/null
+fi
+
+db="sla_ci_$(date +%s)_$$"
+conf=$(mktemp --suffix=.conf)
+odoo_dir=$(python3 -c "import odoo.release, os; print(os.path.dirname(os.path.dirname(odoo.release.__file__)))")
+addons_path=$(python3 "$root/tools/odoo_addons_path.py" "$root" ${ODOO_ADDONS_PATH:+"$ODOO_ADDONS_PATH"})
+{
+    echo "[options]"
+    echo "addons_path = $addons_path"
+    echo "db_user = $db_user"
+    [ -n "${ODOO_DB_HOST:-}" ] && echo "db_host = $ODOO_DB_HOST"
+    [ -n "${ODOO_DB_PORT:-}" ] && echo "db_port = $ODOO_DB_PORT"
+    echo "log_level = warn"
+    echo "max_cron_threads = 0"
+} >"$conf"
+cleanup() {
+    if [ -z "${SLA_KEEP_DB:-}" ]; then
+        "${pg[@]}" -U "$db_user" -d postgres -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true
+    else
+        echo "kept database $db (config $conf)"
+    fi
+    [ -n "${SLA_KEEP_DB:-}" ] || rm -f "$conf"
+}
+trap cleanup EXIT
+
+echo "== installing helpdesk_sla_advanced (with demo data) into a fresh database $db"
+python3 "$odoo_dir/odoo-bin" -c "$conf" -d "$db" -i helpdesk_sla_advanced --with-demo \
+    --stop-after-init --no-http >"$conf.install.log" 2>&1 || {
+    tail -n 60 "$conf.install.log"
+    echo "FAILED: installing helpdesk_sla_advanced"
+    exit 1
+}
+grep -E "ERROR|CRITICAL" "$conf.install.log" && { echo "FAILED: errors while installing"; exit 1; }
+rm -f "$conf.install.log"
+
+python3 -m pytest tests helpdesk_sla_advanced/tests -q -p no:cacheprovider \
+    --odoo-config="$conf" --odoo-database="$db" "$@"
