@@ -342,9 +342,14 @@ class SlaClock:
 
         breached = overdue(deadline)
         notes = []
-        if targets:
+        previous, changes = self.target, 0
+        for when, new_target in targets:
+            if when <= effective and new_target != previous:
+                changes, previous = changes + 1, new_target
+        if changes:
             notes.append(
-                f"targets re-evaluated {len(targets)} time(s); in force: {_fmt_td(target.contractual)}"
+                f"targets re-evaluated {changes} time(s), applied from the start; "
+                f"in force: {_fmt_td(target.contractual)}"
             )
         if exempt:
             state = ClockState.EXEMPTED

@@ -1,0 +1,350 @@
+# Copyright 2026 helpdesk_sla_advanced developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from sla_engine.policy import PolicyRule, match_many
+
+from .sla_tools import zone_name
+
+# policy fields whose change may change which policy, targets or clock a ticket gets
+REEVALUATE_FIELDS = {
+    "active",
+    "sequence",
+    "company_id",
+    "tier_ids",
+    "partner_ids",
+    "team_ids",
+    "category_ids",
+    "tag_ids",
+    "channel_ids",
+    "priority_ids",
+    "calendar_mode",
+    "resource_calendar_id",
+    "tz_source",
+    "pause_stage_ids",
+    "pause_next_response",
+    "target_ids",
+}
+
+
+class HelpdeskSlaPolicy(models.Model):
+    _name = "helpdesk.sla.policy"
+    _description = "Helpdesk SLA Policy"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(
+        default=10,
+        tracking=True,
+        help="Precedence: policies are tried from the lowest sequence up; the first that "
+        "matches a ticket applies to it.",
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    description = fields.Html(translate=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        index=True,
+        default=lambda self: self.env.company,
+        help="Leave empty to apply the policy to the tickets of every company.",
+    )
+    # ---- matching (an empty criterion matches every ticket)
+    tier_ids = fields.Many2many(comodel_name="helpdesk.sla.tier", string="Customer Tiers")
+    partner_ids = fields.Many2many(
+        comodel_name="res.partner",
+        string="Customers",
+        domain=[("is_company", "=", True)],
+        help="Commercial entities; their contacts are covered too.",
+    )
+    team_ids = fields.Many2many(
+        comodel_name="helpdesk.ticket.team",
+        string="Teams",
+        check_company=True,
+        help="Sub-teams are covered too.",
+    )
+    category_ids = fields.Many2many(
+        comodel_name="helpdesk.ticket.category",
+        string="Categories",
+        check_company=True,
+        help="Sub-categories are covered too.",
+    )
+    tag_ids = fields.Many2many(
+        comodel_name="helpdesk.ticket.tag",
+        string="Tags",
+        help="The ticket needs at least one of these tags.",
+    )
+    channel_ids = fields.Many2many(comodel_name="helpdesk.ticket.channel", string="Channels")
+    priority_ids = fields.Many2many(comodel_name="helpdesk.sla.priority", string="Priorities")
+    is_default = fields.Boolean(
+        compute="_compute_is_default",
+        string="Service-wide",
+        help="No criterion: the policy matches every ticket that reaches it.",
+    )
+    # ---- clock
+    calendar_mode = fields.Selection(
+        selection=[("calendar", "Working calendar"), ("always", "24/7")],
+        string="Business Hours",
+        default="calendar",
+        required=True,
+        tracking=True,
+    )
+    resource_calendar_id = fields.Many2one(
+        comodel_name="resource.calendar",
+        string="Working Calendar",
+        default=lambda self: self.env.company.resource_calendar_id,
+        tracking=True,
+        help="Working hours; its public holidays (time off without a resource) are closures.",
+    )
+    tz_source = fields.Selection(
+        selection=[
+            ("calendar", "The calendar's time zone"),
+            ("customer", "The customer's time zone"),
+            ("team", "The team's time zone"),
+        ],
+        string="Read Hours In",
+        default="calendar",
+        required=True,
+        tracking=True,
+        help="Time zone the working hours are read in. The customer's or the team's time zone "
+        "falls back to the calendar's when they have none.",
+    )
+    pause_stage_ids = fields.Many2many(
+        comodel_name="helpdesk.ticket.stage",
+        string="Pause Stages",
+        help="While a ticket is in one of these stages (e.g. waiting for the customer), "
+        "its resolution clock is paused, with the stage as the reason.",
+    )
+    pause_next_response = fields.Boolean(
+        string="Pause Next Response Too",
+        help="The pause stages also pause the next-response clock.",
+    )
+    target_ids = fields.One2many(
+        comodel_name="helpdesk.sla.target",
+        inverse_name="policy_id",
+        string="Targets",
+        copy=True,
+    )
+    ticket_count = fields.Integer(compute="_compute_ticket_count", string="Tickets")
+
+    @api.depends(
+        "tier_ids", "partner_ids", "team_ids", "category_ids", "tag_ids", "channel_ids", "priority_ids"
+    )
+    def _compute_is_default(self):
+        for policy in self:
+            policy.is_default = policy._sla_rule().is_default
+
+    def _compute_ticket_count(self):
+        counts = dict(
+            self.env["helpdesk.ticket"]._read_group(
+                [("sla_policy_id", "in", self.ids)], ["sla_policy_id"], ["__count"]
+            )
+        )
+        for policy in self:
+            policy.ticket_count = counts.get(policy, 0)
+
+    # ------------------------------------------------------------ validation
+    @api.constrains("calendar_mode", "resource_calendar_id", "active")
+    def _check_calendar(self):
+        for policy in self:
+            if policy.calendar_mode != "calendar" or not policy.active:
+                continue
+            if not policy.resource_calendar_id:
+                raise ValidationError(
+                    self.env._(
+                        "Policy '%(policy)s': choose a working calendar, or count 24/7.",
+                        policy=policy.display_name,
+                    )
+                )
+            policy.resource_calendar_id._sla_check_usable()
+
+    @api.constrains("target_ids", "active")
+    def _check_targets(self):
+        for policy in self.filtered("active"):
+            if not policy.target_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Policy '%(policy)s' has no target: add at least one "
+                        "(metric, priority, contractual duration).",
+                        policy=policy.display_name,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = self.env["helpdesk.ticket.sla.status"].sudo().with_context(active_test=False).search_count(
+            [("policy_id", "in", self.ids)], limit=1
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "Policies that already measured tickets keep their history: archive them instead of "
+                    "deleting them (%(names)s).",
+                    names=", ".join(self.mapped("display_name")),
+                )
+            )
+
+    # ------------------------------------------------------------ matching
+    def _sla_rule(self):
+        self.ensure_one()
+        return PolicyRule(
+            id=self.id,
+            sequence=self.sequence,
+            name=self.name or "",
+            customers=self.partner_ids.ids,
+            tiers=self.tier_ids.ids,
+            teams=self.team_ids.ids,
+            categories=self.category_ids.ids,
+            tags=self.tag_ids.ids,
+            channels=self.channel_ids.ids,
+            priorities=self.priority_ids.mapped("value"),
+        )
+
+    @api.model
+    def _sla_match_tickets(self, tickets):
+        """{ticket id: (policy or empty recordset, reason)} for ``tickets``: first active
+        policy by sequence whose criteria all match, among those of the ticket's company."""
+        policies = self.sudo().search([])
+        rules_by_company = {}
+        for ticket in tickets:
+            rules_by_company.setdefault(ticket.company_id.id, None)
+        for company_id in rules_by_company:
+            rules_by_company[company_id] = [
+                p._sla_rule() for p in policies if not p.company_id or p.company_id.id == company_id
+            ]
+        facts = [ticket._sla_facts() for ticket in tickets]
+        by_company = {}
+        for ticket, fact in zip(tickets, facts, strict=True):
+            by_company.setdefault(ticket.company_id.id, []).append((ticket, fact))
+        names = self._sla_reason_names(tickets)
+        policy_names = {p.id: p.display_name for p in policies}
+        result = {}
+        for company_id, items in by_company.items():
+            matches = match_many(rules_by_company[company_id], [fact for _t, fact in items])
+            for (ticket, _fact), match in zip(items, matches, strict=True):
+                policy = self.browse(match.policy_id) if match.policy_id else self.browse()
+                result[ticket.id] = (policy, match.reason(names, policy_names))
+        return result
+
+    @api.model
+    def _sla_reason_names(self, tickets):
+        """Display names for the values a reason may quote."""
+        partners = tickets.partner_id.commercial_partner_id
+        teams = tickets.team_id
+        categories = tickets.category_id
+        for record in list(teams) + list(categories):
+            if record.parent_path:
+                ids = [int(x) for x in record.parent_path.split("/") if x]
+                if record._name == "helpdesk.ticket.team":
+                    teams |= teams.browse(ids)
+                else:
+                    categories |= categories.browse(ids)
+        priorities = dict(self.env["helpdesk.sla.priority"]._selection_value())
+        return {
+            "customers": {p.id: p.display_name for p in partners},
+            "tiers": {t.id: t.display_name for t in partners.sla_tier_id},
+            "teams": {t.id: t.display_name for t in teams},
+            "categories": {c.id: c.display_name for c in categories},
+            "tags": {t.id: t.display_name for t in tickets.tag_ids},
+            "channels": {c.id: c.display_name for c in tickets.channel_id},
+            "priorities": priorities,
+        }
+
+    def _sla_target_for(self, metric, priority):
+        """The target of ``metric`` for ``priority``, else the one for every priority."""
+        self.ensure_one()
+        fallback = self.env["helpdesk.sla.target"]
+        for target in self.target_ids:
+            if target.metric != metric:
+                continue
+            if target.priority == priority:
+                return target
+            if not target.priority and not fallback:
+                fallback = target
+        return fallback
+
+    def _sla_tz_for(self, ticket):
+        """The zone this policy reads its hours in for ``ticket``."""
+        self.ensure_one()
+        calendar_tz = self.resource_calendar_id.tz if self.calendar_mode == "calendar" else False
+        if self.tz_source == "customer":
+            partner = ticket.partner_id
+            tz = partner.tz or partner.commercial_partner_id.tz
+        elif self.tz_source == "team":
+            tz = ticket.team_id.sla_tz
+        else:
+            tz = False
+        return zone_name(tz or calendar_tz or ticket.company_id.resource_calendar_id.tz)
+
+    def _sla_calendar_key(self, ticket):
+        """``(resource.calendar id or 0 for 24/7, zone)`` the clocks of ``ticket`` count on."""
+        self.ensure_one()
+        cal_id = self.resource_calendar_id.id if self.calendar_mode == "calendar" else 0
+        return cal_id, self._sla_tz_for(ticket)
+
+    # ------------------------------------------------------------ re-evaluation
+    def _sla_queue_reevaluation(self, calendar_only=False):
+        """Queue the re-evaluation of the open tickets these policies may concern.
+
+        One UPDATE flags the tickets; the re-evaluation cron then works through them in
+        committed batches, so that an edit concerning 100,000 open tickets returns at once.
+        With ``calendar_only`` only the tickets of these policies are concerned (their
+        calendar or holidays changed); otherwise every open ticket may change policy.
+        """
+        Ticket = self.env["helpdesk.ticket"]
+        Ticket.flush_model(["sla_policy_id", "stage_id", "sla_dirty"])
+        if calendar_only:
+            if not self:
+                return
+            where = SQL("t.sla_policy_id IN %s", tuple(self.ids))
+        else:
+            where = SQL("TRUE")
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE helpdesk_ticket t SET sla_dirty = TRUE
+                  FROM helpdesk_ticket_stage s
+                 WHERE s.id = t.stage_id AND NOT COALESCE(s.closed, FALSE)
+                   AND NOT COALESCE(t.sla_dirty, FALSE) AND t.active AND %s
+                """,
+                where,
+            )
+        )
+        Ticket.invalidate_model(["sla_dirty"])
+        cron = self.env.ref("helpdesk_sla_advanced.ir_cron_sla_reevaluate", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        policies = super().create(vals_list)
+        policies._sla_queue_reevaluation()
+        return policies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if REEVALUATE_FIELDS & set(vals):
+            self._sla_queue_reevaluation()
+        return result
+
+    def action_view_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("helpdesk_mgmt.helpdesk_ticket_action")
+        action["domain"] = [("sla_policy_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def action_reevaluate(self):
+        """Re-evaluate the open tickets now (queued to the cron, in batches)."""
+        self._sla_queue_reevaluation()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._("Open tickets are being re-evaluated in the background."),
+            },
+        }
+

@@ -1,0 +1,121 @@
+# Copyright 2026 helpdesk_sla_advanced developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from sla_engine import Target
+
+from .sla_tools import METRICS, TIME_KINDS, duration
+
+
+class HelpdeskSlaTarget(models.Model):
+    _name = "helpdesk.sla.target"
+    _description = "Helpdesk SLA Target"
+    _order = "policy_id, sequence, metric, priority, id"
+
+    policy_id = fields.Many2one(
+        comodel_name="helpdesk.sla.policy", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    metric = fields.Selection(selection=METRICS, required=True, default="resolution")
+    priority = fields.Selection(
+        selection="_selection_priority",
+        help="Leave empty for a target that applies to every priority without its own target.",
+    )
+    contractual_hours = fields.Float(
+        string="Contractual Target",
+        required=True,
+        help="What the contract promises (hours).",
+    )
+    internal_hours = fields.Float(
+        string="Internal Target",
+        help="The stricter target the team aims for (hours); empty: none. Passing it puts the "
+        "ticket at risk.",
+    )
+    time_kind = fields.Selection(
+        selection=TIME_KINDS,
+        string="Count",
+        default="business",
+        required=True,
+        help="Business hours count on the policy's working calendar; calendar hours count 24/7.",
+    )
+
+    _metric_priority_uniq = models.UniqueIndex(
+        "(policy_id, metric, COALESCE(priority, ''))",
+        "A policy has one target per metric and priority.",
+    )
+
+    @api.model
+    def _selection_priority(self):
+        return self.env["helpdesk.ticket"]._fields["priority"]._description_selection(self.env)
+
+    @api.depends("metric", "priority", "policy_id")
+    def _compute_display_name(self):
+        metrics = dict(self._fields["metric"]._description_selection(self.env))
+        priorities = dict(self._selection_priority())
+        for target in self:
+            priority = priorities.get(target.priority) or self.env._("any priority")
+            target.display_name = f"{metrics.get(target.metric, '')} / {priority}"
+
+    def _label(self):
+        return self.env._(
+            "Target '%(target)s' of policy '%(policy)s'",
+            target=self.display_name,
+            policy=self.policy_id.display_name,
+        )
+
+    @api.constrains("contractual_hours", "internal_hours")
+    def _check_hours(self):
+        for target in self:
+            if target.contractual_hours <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(target)s: the contractual target must be greater than zero (got %(value)s h).",
+                        target=target._label(),
+                        value=target.contractual_hours,
+                    )
+                )
+            if target.internal_hours < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(target)s: the internal target cannot be negative (got %(value)s h).",
+                        target=target._label(),
+                        value=target.internal_hours,
+                    )
+                )
+            if target.internal_hours > target.contractual_hours:
+                raise ValidationError(
+                    self.env._(
+                        "%(target)s: the internal target (%(internal)s h) is looser than the "
+                        "contractual one (%(contractual)s h); it must be shorter or equal.",
+                        target=target._label(),
+                        internal=target.internal_hours,
+                        contractual=target.contractual_hours,
+                    )
+                )
+
+    def _engine_target(self):
+        self.ensure_one()
+        return Target(
+            duration(self.contractual_hours),
+            duration(self.internal_hours) if self.internal_hours else None,
+            business=self.time_kind == "business",
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        targets = super().create(vals_list)
+        targets.policy_id._sla_queue_reevaluation()
+        return targets
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.policy_id._sla_queue_reevaluation()
+        return result
+
+    def unlink(self):
+        policies = self.policy_id
+        result = super().unlink()
+        policies.exists()._sla_queue_reevaluation()
+        return result

@@ -1,0 +1,635 @@
+# Copyright 2026 helpdesk_sla_advanced developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command, Domain
+
+from sla_engine.policy import TicketFacts
+
+from .sla_tools import METRICS, SUMMARY_STATES
+
+# ticket fields whose change may change the policy or the targets of a ticket
+MATCH_FIELDS = {"priority", "team_id", "category_id", "tag_ids", "partner_id", "channel_id", "company_id"}
+# fields that may move the ticket to another team, assignee or stage (directly or by compute)
+OWNERSHIP_FIELDS = {"team_id", "user_id", "stage_id"}
+SLA_WRITE_FIELDS = MATCH_FIELDS | OWNERSHIP_FIELDS | {"sla_policy_id", "active"}
+OPEN_STATES = ("pending", "running", "paused", "breached")
+AUTOMATIC_MESSAGE_TYPES = ("auto_comment", "notification", "user_notification", "out_of_office")
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    sla_start = fields.Datetime(
+        string="SLA Start",
+        default=fields.Datetime.now,
+        copy=False,
+        readonly=True,
+        help="When the SLA clocks of the ticket started.",
+    )
+    sla_policy_id = fields.Many2one(
+        comodel_name="helpdesk.sla.policy",
+        string="SLA Policy",
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="Found by matching the policies in sequence order; set it by hand to force another "
+        "policy (it then no longer follows the ticket's changes).",
+    )
+    sla_policy_locked = fields.Boolean(
+        string="Policy Set by Hand", copy=False, help="The policy was chosen by hand and is kept."
+    )
+    sla_policy_reason = fields.Char(
+        string="Why this Policy", copy=False, readonly=True, help="Which criteria matched."
+    )
+    sla_status_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.sla.status", inverse_name="ticket_id", string="SLA Clocks", readonly=True
+    )
+    sla_period_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.sla.period",
+        inverse_name="ticket_id",
+        string="Ownership History",
+        readonly=True,
+    )
+    sla_exempt = fields.Boolean(string="SLA Exempted", copy=False, readonly=True, tracking=True)
+    sla_exempt_reason = fields.Char(string="Exemption Reason", copy=False, readonly=True)
+    sla_deadline_next = fields.Datetime(
+        string="Next SLA Deadline",
+        compute="_compute_sla_summary",
+        store=True,
+        index="btree_not_null",
+        help="The nearest contractual deadline among the running clocks.",
+    )
+    sla_metric_next = fields.Selection(
+        selection=METRICS, string="Next SLA Metric", compute="_compute_sla_summary", store=True
+    )
+    sla_state = fields.Selection(
+        selection=SUMMARY_STATES,
+        string="SLA State",
+        compute="_compute_sla_summary",
+        store=True,
+        index="btree_not_null",
+        help="The most urgent state among the ticket's SLA clocks.",
+    )
+    sla_error = fields.Char(compute="_compute_sla_summary", store=True, string="SLA Problem")
+    sla_dirty = fields.Boolean(copy=False, index="btree_not_null", help="Re-evaluation queued.")
+    sla_at_risk = fields.Boolean(
+        compute="_compute_sla_live", search="_search_sla_at_risk", string="SLA at Risk"
+    )
+    sla_breached = fields.Boolean(
+        compute="_compute_sla_live", search="_search_sla_breached", string="SLA Breached"
+    )
+    sla_breaching_soon = fields.Boolean(
+        compute="_compute_sla_live", search="_search_sla_breaching_soon", string="Breaching Within 1 Hour"
+    )
+    sla_paused = fields.Boolean(compute="_compute_sla_live", search="_search_sla_paused", string="SLA Paused")
+    sla_time_left = fields.Float(
+        compute="_compute_sla_live", string="SLA Time Left", help="Business time left to the next deadline."
+    )
+
+    # ------------------------------------------------------------ summaries
+    @api.depends(
+        "sla_exempt",
+        "sla_status_ids.state",
+        "sla_status_ids.deadline",
+        "sla_status_ids.internal_breached_at",
+        "sla_status_ids.reached_at",
+        "sla_status_ids.error",
+        "sla_status_ids.active",
+    )
+    def _compute_sla_summary(self):
+        for ticket in self:
+            statuses = ticket.sla_status_ids.filtered("active")
+            open_statuses = statuses.filtered(lambda s: s.state in OPEN_STATES and not s.reached_at)
+            with_deadline = open_statuses.filtered("deadline").sorted("deadline")
+            ticket.sla_deadline_next = with_deadline[:1].deadline
+            ticket.sla_metric_next = with_deadline[:1].metric
+            ticket.sla_error = "; ".join(statuses.filtered("error").mapped("error")) or False
+            states = set(statuses.mapped("state"))
+            open_states = set(open_statuses.mapped("state"))
+            if not statuses:
+                state = False
+            elif ticket.sla_exempt or states == {"exempted"}:
+                state = "exempted"
+            elif "breached" in open_states:
+                state = "breached"
+            elif open_statuses.filtered("internal_breached_at"):
+                state = "at_risk"
+            elif "running" in open_states:
+                state = "running"
+            elif "paused" in open_states:
+                state = "paused"
+            elif "breached" in states:
+                state = "failed"
+            else:
+                state = "met"
+            ticket.sla_state = state
+
+    def _compute_sla_live(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            statuses = ticket.sla_status_ids.filtered(lambda s: s.state in OPEN_STATES and not s.reached_at)
+            running = statuses.filtered(lambda s: s.state in ("running", "breached") and s.deadline)
+            ticket.sla_breached = bool(
+                statuses.filtered(lambda s: s.state == "breached")
+                or running.filtered(lambda s: s.deadline < now)
+            )
+            ticket.sla_at_risk = bool(
+                running.filtered(lambda s: s.internal_deadline and s.internal_deadline <= now)
+            ) and not ticket.sla_breached
+            ticket.sla_breaching_soon = bool(
+                running.filtered(lambda s: now < s.deadline <= now + timedelta(hours=1))
+            )
+            ticket.sla_paused = bool(statuses.filtered("paused"))
+            nearest = running.sorted("deadline")[:1]
+            ticket.sla_time_left = nearest.time_left if nearest else 0.0
+
+    def _sla_status_search(self, operator, value, status_domain):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        domain = Domain("sla_status_ids", "any", Domain("active", "=", True) & status_domain)
+        return domain if (operator == "=") == value else ~domain
+
+    def _search_sla_at_risk(self, operator, value):
+        now = fields.Datetime.now()
+        return self._sla_status_search(
+            operator,
+            value,
+            Domain("state", "=", "running") & Domain("internal_deadline", "<=", now) & Domain("deadline", ">=", now),
+        )
+
+    def _search_sla_breached(self, operator, value):
+        now = fields.Datetime.now()
+        overdue = Domain("state", "=", "running") & Domain("deadline", "<", now)
+        return self._sla_status_search(
+            operator, value, (Domain("state", "=", "breached") | overdue) & Domain("reached_at", "=", False)
+        )
+
+    def _search_sla_breaching_soon(self, operator, value):
+        now = fields.Datetime.now()
+        return self._sla_status_search(
+            operator,
+            value,
+            Domain("state", "=", "running")
+            & Domain("deadline", ">", now)
+            & Domain("deadline", "<=", now + timedelta(hours=1)),
+        )
+
+    def _search_sla_paused(self, operator, value):
+        return self._sla_status_search(
+            operator, value, Domain("paused", "=", True) & Domain("reached_at", "=", False)
+        )
+
+    # ------------------------------------------------------------ matching
+    def _sla_facts(self):
+        """What policy matching knows of this ticket (teams and categories with their parents)."""
+        self.ensure_one()
+
+        def lineage(record):
+            if not record:
+                return ()
+            if record.parent_path:
+                return tuple(int(x) for x in record.parent_path.split("/") if x)
+            return (record.id,)
+
+        partner = self.partner_id.commercial_partner_id
+        return TicketFacts(
+            customers={partner.id} if partner else (),
+            tiers={partner.sla_tier_id.id} if partner.sla_tier_id else (),
+            teams=lineage(self.team_id),
+            categories=lineage(self.category_id),
+            tags=self.tag_ids.ids,
+            channels={self.channel_id.id} if self.channel_id else (),
+            priorities={self.priority} if self.priority else (),
+        )
+
+    # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        tickets.sudo()._sla_on_create()
+        return tickets
+
+    def write(self, vals):
+        if self.env.context.get("sla_internal_write") or not SLA_WRITE_FIELDS & set(vals):
+            return super().write(vals)
+        if "sla_policy_id" in vals and not self.env.context.get("sla_internal_write"):
+            if not self.env.user.has_group("helpdesk_sla_advanced.group_sla_manager"):
+                raise AccessError(self.env._("Only SLA managers can choose a ticket's SLA policy by hand."))
+        before = {ticket.id: (ticket.stage_id, ticket.team_id, ticket.user_id) for ticket in self}
+        result = super().write(vals)
+        self.sudo()._sla_on_write(vals, before)
+        return result
+
+    # ------------------------------------------------------------ reactions
+    def _sla_now(self):
+        return fields.Datetime.now()
+
+    def _sla_on_create(self):
+        now = self._sla_now()
+        self.env["helpdesk.ticket.sla.period"].create(
+            [
+                {
+                    "ticket_id": ticket.id,
+                    "team_id": ticket.team_id.id,
+                    "user_id": ticket.user_id.id,
+                    "stage_id": ticket.stage_id.id,
+                    "date_start": ticket.sla_start or now,
+                }
+                for ticket in self
+            ]
+        )
+        statuses = self._sla_apply(now)
+        statuses._sla_evaluate(now)
+        self.env["helpdesk.ticket.sla.status"]._sla_schedule_after(statuses)
+
+    def _sla_on_write(self, vals, before):
+        now = self._sla_now()
+        moved = self.filtered(lambda t: before[t.id] != (t.stage_id, t.team_id, t.user_id))
+        if moved:
+            moved._sla_log_periods(now)
+        touched = self.env["helpdesk.ticket.sla.status"]
+        if "sla_policy_id" in vals:
+            self.with_context(sla_internal_write=True).write(
+                {
+                    "sla_policy_locked": bool(vals["sla_policy_id"]),
+                    "sla_policy_reason": self.env._(
+                        "set by hand by %(user)s on %(date)s", user=self.env.user.name, date=now
+                    )
+                    if vals["sla_policy_id"]
+                    else False,
+                }
+            )
+        if MATCH_FIELDS & set(vals) or "sla_policy_id" in vals:
+            touched |= self._sla_apply(now)
+        stage_moved = moved.filtered(lambda t: before[t.id][0] != t.stage_id)
+        for ticket in stage_moved:
+            touched |= ticket._sla_stage_changed(before[ticket.id][0], now)
+        if touched:
+            touched._sla_evaluate(now)
+            self.env["helpdesk.ticket.sla.status"]._sla_schedule_after(touched)
+
+    def _sla_log_periods(self, now):
+        Period = self.env["helpdesk.ticket.sla.period"]
+        current = Period.search([("ticket_id", "in", self.ids), ("date_end", "=", False)])
+        current.write({"date_end": now})
+        Period.create(
+            [
+                {
+                    "ticket_id": ticket.id,
+                    "team_id": ticket.team_id.id,
+                    "user_id": ticket.user_id.id,
+                    "stage_id": ticket.stage_id.id,
+                    "date_start": now,
+                }
+                for ticket in self
+            ]
+        )
+
+    def _sla_add_events(self, status, events):
+        """Append ``events`` (dicts without status_id) to ``status``, in order."""
+        self.env["helpdesk.ticket.sla.event"].create([dict(event, status_id=status.id) for event in events])
+
+    def _sla_pauses_metric(self, policy, metric):
+        return metric == "resolution" or (metric == "next_response" and policy.pause_next_response)
+
+    def _sla_stage_changed(self, old_stage, now):
+        """Clock events for a move from ``old_stage`` to the current stage."""
+        self.ensure_one()
+        policy = self.sla_policy_id
+        new_stage = self.stage_id
+        touched = self.env["helpdesk.ticket.sla.status"]
+        pause_stages = policy.pause_stage_ids if policy else new_stage.browse()
+        for status in self.sla_status_ids.filtered("active"):
+            events = []
+            stopped = bool(status.reached_at)
+            if new_stage.closed and not old_stage.closed:
+                if not stopped:
+                    events.append({"kind": "stop", "at": now, "reason": new_stage.name})
+            elif old_stage.closed and not new_stage.closed:
+                if status.metric == "resolution" and stopped:
+                    events.append({"kind": "reopen", "at": now, "reason": new_stage.name})
+                    stopped = False
+            if not stopped and self._sla_pauses_metric(policy, status.metric) and not new_stage.closed:
+                was_paused = old_stage in pause_stages and not old_stage.closed
+                is_paused = new_stage in pause_stages
+                if is_paused and (not was_paused or old_stage.closed):
+                    events.append({"kind": "pause", "at": now, "reason": new_stage.name})
+                elif was_paused and not is_paused:
+                    events.append({"kind": "resume", "at": now, "reason": new_stage.name})
+            if events:
+                self._sla_add_events(status, events)
+                touched |= status
+        return touched
+
+    # ------------------------------------------------------------ policy application
+    def _sla_apply(self, now):
+        """(Re)match the policy of these tickets and reconcile their clocks with its targets.
+
+        New targets apply retroactively from the ticket's start (a target event); clocks
+        already reached keep their verdict; a metric the policy no longer measures is
+        archived, never deleted. Returns the clocks to evaluate.
+        """
+        Policy = self.env["helpdesk.sla.policy"]
+        Status = self.env["helpdesk.ticket.sla.status"].with_context(active_test=False)
+        tickets = self.filtered("active")
+        matches = Policy._sla_match_tickets(tickets.filtered(lambda t: not t.sla_policy_locked))
+        existing = defaultdict(dict)
+        for status in Status.search([("ticket_id", "in", tickets.ids)]):
+            existing[status.ticket_id.id][(status.metric, status.cycle)] = status
+        touched = Status.browse()
+        to_create = []
+        for ticket in tickets:
+            if ticket.sla_policy_locked:
+                policy, reason = ticket.sla_policy_id, ticket.sla_policy_reason
+            else:
+                policy, reason = matches[ticket.id]
+                if ticket.sla_policy_id != policy or ticket.sla_policy_reason != reason:
+                    ticket.with_context(sla_internal_write=True).write(
+                        {"sla_policy_id": policy.id, "sla_policy_reason": reason}
+                    )
+            mine = existing[ticket.id]
+            for metric in ("first_response", "resolution"):
+                target = policy._sla_target_for(metric, ticket.priority) if policy else None
+                status = mine.get((metric, 1))
+                if status:
+                    touched |= ticket._sla_reconcile(status, policy, target, reason, now)
+                elif target:
+                    to_create.append(ticket._sla_new_status_vals(policy, target, metric, 1, ticket.sla_start))
+            for (metric, _cycle), status in mine.items():
+                if metric == "next_response":
+                    target = policy._sla_target_for(metric, ticket.priority) if policy else None
+                    touched |= ticket._sla_reconcile(status, policy, target, reason, now)
+        if to_create:
+            touched |= Status.create(to_create)
+        return touched
+
+    def _sla_new_status_vals(self, policy, target, metric, cycle, start):
+        """Values of a new clock of ``metric``, with its history replayed from ``start``."""
+        self.ensure_one()
+        cal_id, tz = policy._sla_calendar_key(self)
+        events = [
+            {"kind": "start", "at": start},
+            {
+                "kind": "target",
+                "at": start,
+                "reason": self.sla_policy_reason or policy.display_name,
+                "policy_id": policy.id,
+                "contractual_hours": target.contractual_hours,
+                "internal_hours": target.internal_hours,
+                "time_kind": target.time_kind,
+            },
+        ]
+        events += self._sla_replay(policy, metric, start)
+        if self.sla_exempt:
+            events.append({"kind": "exempt", "at": start, "reason": self.sla_exempt_reason or ""})
+        return {
+            "ticket_id": self.id,
+            "policy_id": policy.id,
+            "target_id": target.id,
+            "metric": metric,
+            "cycle": cycle,
+            "calendar_id": cal_id or False,
+            "tz": tz,
+            "start": start,
+            "contractual_hours": target.contractual_hours,
+            "internal_hours": target.internal_hours,
+            "time_kind": target.time_kind,
+            "event_ids": [Command.create(event) for event in events],
+        }
+
+    def _sla_replay(self, policy, metric, start):
+        """Pause and stop events of a clock created after the fact, from the ticket's history."""
+        self.ensure_one()
+        events = []
+        if metric == "first_response":
+            reply = self._sla_first_agent_reply(start)
+            if reply:
+                events.append({"kind": "stop", "at": reply.date, "reason": self.env._("first reply")})
+            elif self.stage_id.closed:
+                events.append({"kind": "stop", "at": self._sla_now(), "reason": self.stage_id.name})
+            return events
+        pauses = policy.pause_stage_ids if self._sla_pauses_metric(policy, metric) else policy.pause_stage_ids.browse()
+        stopped = False
+        for period in self.sla_period_ids.sorted(lambda p: (p.date_start, p.id)):
+            stage = period.stage_id
+            if period.date_end and period.date_end <= start:
+                continue
+            at = max(period.date_start, start)
+            if stage.closed and not stopped:
+                events.append({"kind": "stop", "at": at, "reason": stage.name})
+                stopped = True
+            elif not stage.closed and stopped:
+                events.append({"kind": "reopen", "at": at, "reason": stage.name})
+                stopped = False
+            if stage in pauses and not stage.closed:
+                events.append({"kind": "pause", "at": at, "reason": stage.name})
+                if period.date_end:
+                    events.append({"kind": "resume", "at": period.date_end, "reason": stage.name})
+        return events
+
+    def _sla_first_agent_reply(self, after):
+        self.ensure_one()
+        messages = self.env["mail.message"].sudo().search(
+            [
+                ("model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("date", ">=", after),
+                ("message_type", "in", ("comment", "email", "email_outgoing")),
+            ],
+            order="date, id",
+        )
+        return messages.filtered(lambda m: self._sla_message_kind(m) == "agent")[:1]
+
+    def _sla_reconcile(self, status, policy, target, reason, now):
+        """Bring an existing clock in line with ``policy`` and ``target``."""
+        self.ensure_one()
+        Status = self.env["helpdesk.ticket.sla.status"]
+        if status.reached_at:
+            return Status  # reached: its verdict stays, whatever the new targets
+        if not target:
+            if status.active:
+                status.write({"active": False, "next_action_at": False})
+                return status
+            return Status
+        cal_id, tz = policy._sla_calendar_key(self)
+        vals = {}
+        if not status.active:
+            vals["active"] = True
+        changed = (
+            status.policy_id != policy
+            or status.target_id != target
+            or status.contractual_hours != target.contractual_hours
+            or status.internal_hours != target.internal_hours
+            or status.time_kind != target.time_kind
+            or (status.calendar_id.id or 0) != cal_id
+            or status.tz != tz
+        )
+        events = []
+        if changed:
+            vals.update(
+                {"policy_id": policy.id, "target_id": target.id, "calendar_id": cal_id or False, "tz": tz}
+            )
+            events.append(
+                {
+                    "kind": "target",
+                    "at": now,
+                    "reason": reason or policy.display_name,
+                    "policy_id": policy.id,
+                    "contractual_hours": target.contractual_hours,
+                    "internal_hours": target.internal_hours,
+                    "time_kind": target.time_kind,
+                }
+            )
+        # the policy's pause stages may have changed: follow the ticket's current stage
+        if self._sla_pauses_metric(policy, status.metric) and not self.stage_id.closed:
+            should_pause = self.stage_id in policy.pause_stage_ids
+            if should_pause and not status.paused:
+                events.append({"kind": "pause", "at": now, "reason": self.stage_id.name})
+            elif status.paused and not should_pause:
+                events.append({"kind": "resume", "at": now, "reason": self.stage_id.name})
+        if vals:
+            status.write(vals)
+        if events:
+            self._sla_add_events(status, events)
+        return status if (vals or events) else Status
+
+    # ------------------------------------------------------------ messages
+    def _sla_message_kind(self, message):
+        """'agent' for a public reply by an internal user, 'customer' for a message from
+        outside, None for notes, system and automatic messages."""
+        if message.message_type in AUTOMATIC_MESSAGE_TYPES or not message.subtype_id:
+            return None
+        if message.subtype_id.internal:
+            return None  # internal note
+        author = message.author_id
+        if author and author == self.env.ref("base.partner_root", raise_if_not_found=False):
+            return None
+        if message.message_type not in ("comment", "email", "email_outgoing"):
+            return None
+        internal = author and any(not user.share for user in author.sudo().user_ids)
+        return "agent" if internal else "customer"
+
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        if not self.env.context.get("sla_automatic"):
+            self.sudo()._sla_on_message(message)
+        return result
+
+    def _sla_on_message(self, message):
+        kind = self._sla_message_kind(message)
+        if not kind:
+            return
+        Status = self.env["helpdesk.ticket.sla.status"]
+        touched = Status
+        at = message.date or self._sla_now()
+        for ticket in self:
+            statuses = ticket.sla_status_ids.filtered("active")
+            if kind == "agent":
+                for status in statuses.filtered(
+                    lambda s: s.metric in ("first_response", "next_response") and not s.reached_at
+                ):
+                    ticket._sla_add_events(status, [{"kind": "stop", "at": at, "reason": message.author_id.name}])
+                    touched |= status
+                continue
+            # a customer message opens a next-response cycle once the first response is given
+            policy = ticket.sla_policy_id
+            if not policy or ticket.stage_id.closed:
+                continue
+            first = statuses.filtered(lambda s: s.metric == "first_response")
+            if first and not first.reached_at:
+                continue
+            cycles = ticket.sla_status_ids.with_context(active_test=False).filtered(
+                lambda s: s.metric == "next_response"
+            )
+            if cycles.filtered(lambda s: s.active and not s.reached_at):
+                continue
+            target = policy._sla_target_for("next_response", ticket.priority)
+            if not target:
+                continue
+            vals = ticket._sla_new_status_vals(
+                policy, target, "next_response", max(cycles.mapped("cycle"), default=0) + 1, at
+            )
+            if ticket.stage_id in policy.pause_stage_ids and policy.pause_next_response:
+                vals["event_ids"].append(Command.create({"kind": "pause", "at": at, "reason": ticket.stage_id.name}))
+            touched |= Status.create(vals)
+        if touched:
+            now = self._sla_now()
+            touched._sla_evaluate(max(now, at))
+            Status._sla_schedule_after(touched)
+
+    # ------------------------------------------------------------ exemption
+    def _sla_check_manager(self):
+        if not self.env.user.has_group("helpdesk_sla_advanced.group_sla_manager"):
+            raise AccessError(self.env._("Only SLA managers can exempt tickets from their SLA."))
+
+    def _sla_exempt(self, reason, exempt=True):
+        """Exempt these tickets from their SLA (or lift the exemption), with a reason, logged."""
+        self._sla_check_manager()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Give a reason: an exemption is kept in the ticket's history."))
+        now = self._sla_now()
+        kind = "exempt" if exempt else "unexempt"
+        tickets = self.sudo().filtered(lambda t: t.sla_exempt != exempt)
+        touched = self.env["helpdesk.ticket.sla.status"]
+        for ticket in tickets:
+            for status in ticket.sla_status_ids.filtered("active"):
+                ticket._sla_add_events(status, [{"kind": kind, "at": now, "reason": reason}])
+                touched |= status
+            ticket.with_context(sla_internal_write=True).write(
+                {"sla_exempt": exempt, "sla_exempt_reason": reason if exempt else False}
+            )
+            body = (
+                self.env._("SLA exemption: %(reason)s", reason=reason)
+                if exempt
+                else self.env._("SLA exemption lifted: %(reason)s", reason=reason)
+            )
+            ticket.with_context(sla_automatic=True).message_post(
+                body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id
+            )
+        touched._sla_evaluate(now)
+        self.env["helpdesk.ticket.sla.status"]._sla_schedule_after(touched)
+
+    def action_sla_exempt(self):
+        self._sla_check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("SLA Exemption"),
+            "res_model": "helpdesk.ticket.sla.exempt",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_ids": self.ids, "default_exempt": not all(self.mapped("sla_exempt"))},
+        }
+
+    def action_sla_recompute(self):
+        """Re-match the policy and recompute the clocks now (SLA managers)."""
+        self._sla_check_manager()
+        tickets = self.sudo()
+        now = self._sla_now()
+        statuses = tickets._sla_apply(now) | tickets.sla_status_ids
+        statuses._sla_evaluate(now)
+        self.env["helpdesk.ticket.sla.status"]._sla_schedule_after(statuses)
+        return True
+
+    # ------------------------------------------------------------ cron
+    @api.model
+    def _cron_sla_reevaluate(self, batch_size=200):
+        """Re-evaluate, in committed batches, the tickets flagged by a policy or calendar edit."""
+        domain = Domain("sla_dirty", "=", True)
+        tickets = self.sudo().search(domain, limit=batch_size).try_lock_for_update()
+        now = self._sla_now()
+        statuses = tickets._sla_apply(now)
+        statuses |= tickets.sla_status_ids.filtered(lambda s: not s.reached_at)
+        statuses._sla_evaluate(now)
+        tickets.with_context(sla_internal_write=True).write({"sla_dirty": False})
+        self.env["helpdesk.ticket.sla.status"]._sla_schedule_after(statuses)
+        if self.env.context.get("cron_id"):
+            self.env["ir.cron"]._commit_progress(len(tickets), remaining=self.sudo().search_count(domain))
+
+    def _sla_after_evaluate(self):
+        """Hook run after the tick cron evaluated clocks of these tickets."""
+        return True

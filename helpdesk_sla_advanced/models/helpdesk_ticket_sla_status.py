@@ -1,0 +1,333 @@
+# Copyright 2026 helpdesk_sla_advanced developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+from sla_engine import ClockError, SlaClock, SlaEngineError, Target
+
+from .resource_calendar import CalendarUnavailable
+from .sla_tools import METRICS, STATUS_STATES, TIME_KINDS, aware, duration, hours, naive
+
+_logger = logging.getLogger(__name__)
+
+# values of the status a clock evaluation writes
+EVALUATED_FIELDS = (
+    "state",
+    "deadline",
+    "internal_deadline",
+    "reached_at",
+    "breached_at",
+    "internal_breached_at",
+    "working_hours",
+    "calendar_hours",
+    "paused_hours",
+    "time_left_hours",
+    "paused",
+    "pause_reason",
+    "exempt_reason",
+    "contractual_hours",
+    "internal_hours",
+    "time_kind",
+    "next_action_at",
+    "error",
+    "evaluated_at",
+)
+
+
+class HelpdeskTicketSlaStatus(models.Model):
+    """One SLA clock of a ticket: one metric, one cycle.
+
+    Its stored values are the engine's answer for its events at the last
+    evaluation; nobody edits them by hand.
+    """
+
+    _name = "helpdesk.ticket.sla.status"
+    _description = "Helpdesk Ticket SLA Status"
+    _order = "ticket_id, metric_sequence, cycle, id"
+
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(
+        related="ticket_id.commercial_partner_id", store=True, string="Customer", index="btree_not_null"
+    )
+    team_id = fields.Many2one(related="ticket_id.team_id", store=True, index="btree_not_null")
+    user_id = fields.Many2one(related="ticket_id.user_id", string="Assigned user")
+    priority = fields.Selection(related="ticket_id.priority")
+    active = fields.Boolean(
+        default=True,
+        readonly=True,
+        help="Archived when the ticket's policy no longer has a target for this metric; "
+        "its history is kept.",
+    )
+    policy_id = fields.Many2one(
+        comodel_name="helpdesk.sla.policy", readonly=True, ondelete="restrict", index=True
+    )
+    target_id = fields.Many2one(comodel_name="helpdesk.sla.target", readonly=True, ondelete="set null")
+    metric = fields.Selection(selection=METRICS, required=True, readonly=True)
+    metric_sequence = fields.Integer(compute="_compute_metric_sequence", store=True)
+    cycle = fields.Integer(default=1, readonly=True, help="Next response: one cycle per customer message.")
+    calendar_id = fields.Many2one(
+        comodel_name="resource.calendar",
+        string="Working Calendar",
+        readonly=True,
+        help="Empty: the clock counts 24/7.",
+    )
+    tz = fields.Char(string="Time Zone", readonly=True, help="Zone the working hours are read in.")
+    start = fields.Datetime(readonly=True)
+    contractual_hours = fields.Float(string="Contractual Target (h)", readonly=True)
+    internal_hours = fields.Float(string="Internal Target (h)", readonly=True)
+    time_kind = fields.Selection(selection=TIME_KINDS, string="Count", readonly=True)
+    state = fields.Selection(selection=STATUS_STATES, default="pending", readonly=True, index=True)
+    deadline = fields.Datetime(string="Due", readonly=True, help="Contractual deadline.")
+    internal_deadline = fields.Datetime(string="Internal Due", readonly=True)
+    reached_at = fields.Datetime(readonly=True)
+    breached_at = fields.Datetime(readonly=True, help="The deadline that was missed.")
+    internal_breached_at = fields.Datetime(readonly=True, string="At Risk Since")
+    working_hours = fields.Float(
+        string="Elapsed (h)", readonly=True, help="Time counted so far (business or calendar)."
+    )
+    calendar_hours = fields.Float(string="Elapsed Wall-Clock (h)", readonly=True)
+    paused_hours = fields.Float(string="Paused (h)", readonly=True)
+    time_left_hours = fields.Float(
+        string="Left at Last Evaluation (h)", readonly=True, help="Negative when overdue."
+    )
+    paused = fields.Boolean(readonly=True)
+    pause_reason = fields.Char(readonly=True)
+    exempt_reason = fields.Char(readonly=True)
+    error = fields.Char(readonly=True, help="Why the clock cannot be computed, if it cannot.")
+    evaluated_at = fields.Datetime(readonly=True)
+    next_action_at = fields.Datetime(
+        readonly=True,
+        index="btree_not_null",
+        help="Next instant the clock changes by itself (internal or contractual deadline).",
+    )
+    event_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.sla.event", inverse_name="status_id", readonly=True
+    )
+    # live values, computed at read time
+    time_left = fields.Float(
+        compute="_compute_live", string="Time Left", help="Time left now, in the clock's own time."
+    )
+    at_risk = fields.Boolean(compute="_compute_live", help="The internal target has passed.")
+    explanation = fields.Text(compute="_compute_explanation")
+
+    _metric_cycle_uniq = models.UniqueIndex(
+        "(ticket_id, metric, cycle)", "A ticket has one clock per metric and cycle."
+    )
+    _running_deadline_idx = models.Index("(deadline) WHERE state = 'running'")
+
+    @api.depends("metric")
+    def _compute_metric_sequence(self):
+        order = {key: index for index, (key, _label) in enumerate(METRICS)}
+        for status in self:
+            status.metric_sequence = order.get(status.metric, 99)
+
+    @api.depends("metric", "cycle", "ticket_id")
+    def _compute_display_name(self):
+        labels = dict(self._fields["metric"]._description_selection(self.env))
+        for status in self:
+            label = labels.get(status.metric, "")
+            if status.metric == "next_response":
+                label = f"{label} #{status.cycle}"
+            status.display_name = label
+
+    # ------------------------------------------------------------ engine
+    def _sla_engine_target(self):
+        self.ensure_one()
+        return Target(
+            duration(self.contractual_hours),
+            duration(self.internal_hours) if self.internal_hours else None,
+            business=self.time_kind != "calendar",
+        )
+
+    def _sla_engine_calendars(self):
+        keys = {(status.calendar_id.id or 0, status.tz or "UTC") for status in self}
+        return self.env["resource.calendar"].sudo()._sla_engine_calendars(keys)
+
+    def _sla_clocks(self, calendars=None):
+        """{status id: SlaClock, or an error message}: one events query, one calendar fetch each."""
+        calendars = calendars if calendars is not None else self._sla_engine_calendars()
+        events_by_status = defaultdict(list)
+        events = (
+            self.env["helpdesk.ticket.sla.event"]
+            .sudo()
+            .search([("status_id", "in", self.ids)], order="at, id")
+        )
+        for event in events:
+            events_by_status[event.status_id.id].append(event)
+        result = {}
+        for status in self:
+            calendar = calendars[(status.calendar_id.id or 0, status.tz or "UTC")]
+            if isinstance(calendar, CalendarUnavailable):
+                result[status.id] = calendar.message
+                continue
+            try:
+                engine_events = [event._engine_event() for event in events_by_status[status.id]]
+                target_events = [e for e in engine_events if e.target is not None]
+                target = target_events[0].target if target_events else status._sla_engine_target()
+                result[status.id] = SlaClock(calendar, target, engine_events)
+            except (SlaEngineError, ClockError) as exc:
+                result[status.id] = str(exc)
+        return result
+
+    def _sla_evaluate(self, now=None):
+        """Recompute the stored values of these clocks from their events, at ``now``.
+
+        A clock that cannot be computed keeps its last values and records why in ``error``.
+        Returns the earliest ``next_action_at`` among them (or None).
+        """
+        if not self:
+            return None
+        now = now or fields.Datetime.now()
+        at = aware(now)
+        clocks = self._sla_clocks()
+        earliest = None
+        for status in self:
+            clock = clocks[status.id]
+            if isinstance(clock, str):
+                if status.error != clock:
+                    status.sudo().write({"error": clock, "evaluated_at": now, "next_action_at": False})
+                continue
+            result = clock.status(at)
+            vals = status._sla_values(result, now)
+            if vals["next_action_at"] and (earliest is None or vals["next_action_at"] < earliest):
+                earliest = vals["next_action_at"]
+            changed = {k: v for k, v in vals.items() if status[k] != v or k == "evaluated_at"}
+            status.sudo().write(changed)
+        return earliest
+
+    def _sla_values(self, result, now):
+        """Stored values for an engine ``ClockStatus``."""
+        target = result.target
+        running = result.state.value == "running"
+        upcoming = [
+            due
+            for due in (result.internal_deadline, result.deadline)
+            if running and due is not None and due > result.at
+        ]
+        return {
+            "state": result.state.value,
+            "deadline": naive(result.deadline),
+            "internal_deadline": naive(result.internal_deadline),
+            "reached_at": naive(result.stopped_at),
+            "breached_at": naive(result.breached_at),
+            "internal_breached_at": naive(result.internal_breached_at),
+            "working_hours": hours(result.working_elapsed),
+            "calendar_hours": hours(result.calendar_elapsed),
+            "paused_hours": hours(result.paused_time),
+            "time_left_hours": hours(result.time_left),
+            "paused": result.paused,
+            "pause_reason": result.pause_reason or False,
+            "exempt_reason": result.exempt_reason or False,
+            "contractual_hours": hours(target.contractual),
+            "internal_hours": hours(target.internal) if target.internal else 0.0,
+            "time_kind": "business" if target.business else "calendar",
+            "next_action_at": naive(min(upcoming)) if upcoming else False,
+            "error": False,
+            "evaluated_at": now,
+        }
+
+    # ------------------------------------------------------------ live values
+    @api.depends("state", "deadline", "working_hours", "time_left_hours")
+    def _compute_live(self):
+        """Time left now: one engine calendar per (calendar, zone), no query per clock."""
+        at = aware(fields.Datetime.now())
+        open_states = ("running", "paused", "breached")
+        todo = self.filtered(lambda s: s.state in open_states and not s.reached_at and not s.error)
+        clocks = todo._sla_clocks() if todo else {}
+        for status in self:
+            clock = clocks.get(status.id)
+            if clock is None or isinstance(clock, str):
+                status.time_left = status.time_left_hours
+                status.at_risk = bool(status.internal_breached_at) and status.state in ("running", "paused")
+                continue
+            result = clock.status(at)
+            status.time_left = hours(result.time_left)
+            status.at_risk = result.at_risk
+
+    @api.depends("event_ids", "state")
+    def _compute_explanation(self):
+        at = aware(fields.Datetime.now())
+        clocks = self._sla_clocks() if self.ids else {}
+        for status in self:
+            clock = clocks.get(status.id)
+            if clock is None:
+                status.explanation = False
+            elif isinstance(clock, str):
+                status.explanation = clock
+            else:
+                tz = self.env.user.tz or status.tz or "UTC"
+                lines = clock.status(at).explain(tz)
+                if status.policy_id:
+                    lines.insert(0, self.env._("policy: %(policy)s", policy=status.policy_id.display_name))
+                if status.calendar_id:
+                    lines.insert(
+                        1,
+                        self.env._(
+                            "calendar: %(calendar)s, read in %(tz)s",
+                            calendar=status.calendar_id.display_name,
+                            tz=status.tz,
+                        ),
+                    )
+                else:
+                    lines.insert(1, self.env._("calendar: 24/7"))
+                status.explanation = "\n".join(lines)
+
+    # ------------------------------------------------------------ cron
+    @api.model
+    def _sla_due_domain(self, now):
+        return Domain("next_action_at", "<=", now) & Domain("active", "=", True)
+
+    @api.model
+    def _cron_sla_tick(self, batch_size=500):
+        """Evaluate the clocks that have reached their next instant (a deadline passing).
+
+        Handles only due rows, in batches, locking them (SKIP LOCKED) so that several
+        workers can run at once; then wakes itself for the next due instant.
+        """
+        now = fields.Datetime.now()
+        domain = self._sla_due_domain(now)
+        statuses = self.search(domain, order="next_action_at, id", limit=batch_size)
+        statuses = statuses.try_lock_for_update()
+        statuses._sla_evaluate(now)
+        statuses.ticket_id._sla_after_evaluate()
+        remaining = self.search_count(domain)
+        cron = self.env["ir.cron"]
+        if self.env.context.get("cron_id"):
+            cron._commit_progress(len(statuses), remaining=remaining)
+        self._sla_schedule_tick()
+
+    @api.model
+    def _sla_schedule_after(self, statuses):
+        """Make sure the tick cron wakes up by the earliest next instant of ``statuses``."""
+        times = [s.next_action_at for s in statuses if s.next_action_at]
+        if not times:
+            return
+        at = min(times)
+        cron = self.env.ref("helpdesk_sla_advanced.ir_cron_sla_tick").sudo()
+        cron.flush_recordset()
+        self.env["ir.cron.trigger"].flush_model()
+        planned = self.env.execute_query(
+            SQL(
+                "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
+                cron.id,
+                at,
+            )
+        )
+        if not planned:
+            cron._trigger(at)
+
+    @api.model
+    def _sla_schedule_tick(self, at=None):
+        """Wake the tick cron at the next instant a clock changes by itself."""
+        if at is None:
+            first = self.search([("next_action_at", "!=", False)], order="next_action_at", limit=1)
+            at = first.next_action_at
+        if at:
+            self.env.ref("helpdesk_sla_advanced.ir_cron_sla_tick").sudo()._trigger(at)

@@ -1,0 +1,228 @@
+# Copyright 2026 helpdesk_sla_advanced developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Translate ``resource.calendar`` records into ``sla_engine.WorkingCalendar``.
+
+One SQL query reads a signature of every calendar asked for (its own, its
+attendances' and its public holidays' last change); engine calendars are kept
+in a per-process cache under that signature, so that the attendances and the
+holidays of a calendar are read once per change, not once per ticket, and the
+engine's materialised working time is reused across requests.
+"""
+
+import threading
+from collections import OrderedDict
+from datetime import timezone
+
+from odoo import api, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools.date_utils import float_to_time
+
+from sla_engine import SlaEngineError, WorkingCalendar
+
+from .sla_tools import zone_name
+
+ALWAYS = 0  # key used for the 24/7 calendar (no resource.calendar)
+_CACHE_SIZE = 256
+_cache = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+class CalendarUnavailable:
+    """Stands for a calendar the engine cannot use; ``message`` says why."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message):
+        self.message = message
+
+    def __bool__(self):
+        return False
+
+
+class ResourceCalendar(models.Model):
+    _inherit = "resource.calendar"
+
+    # ------------------------------------------------------------ engine
+    def _sla_unsupported_reason(self):
+        """Why the engine cannot express this calendar, or an empty string."""
+        self.ensure_one()
+        if self.flexible_hours:
+            return self.env._(
+                "Calendar '%(name)s' has flexible hours: it has no fixed working time to count SLA time on.",
+                name=self.display_name,
+            )
+        if self.two_weeks_calendar:
+            return self.env._(
+                "Calendar '%(name)s' alternates two different weeks (two-week mode), "
+                "which SLA clocks do not support: use a one-week calendar.",
+                name=self.display_name,
+            )
+        return ""
+
+    def _sla_weekly(self):
+        """The ``(weekday, start, end)`` shifts of the calendar, as Odoo counts them:
+        sections and breaks excluded, an end of 24:00 meaning midnight."""
+        self.ensure_one()
+        weekly = []
+        for attendance in self.attendance_ids:
+            if attendance.display_type or attendance.day_period == "lunch":
+                continue
+            if attendance.hour_to <= attendance.hour_from:
+                continue  # Odoo counts no time for it either
+            start = float_to_time(attendance.hour_from)
+            end = "24:00" if attendance.hour_to >= 24 else float_to_time(attendance.hour_to)
+            weekly.append((int(attendance.dayofweek), start, end))
+        return weekly
+
+    def _sla_closures_by_calendar(self):
+        """Public holidays (leaves without a resource) of each calendar, as aware UTC pairs."""
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search(
+                [
+                    ("resource_id", "=", False),
+                    ("time_type", "=", "leave"),
+                    ("calendar_id", "in", [False, *self.ids]),
+                ]
+            )
+        )
+        result = {calendar.id: [] for calendar in self}
+        for leave in leaves:
+            if not leave.date_from or not leave.date_to or leave.date_to <= leave.date_from:
+                continue
+            span = (leave.date_from.replace(tzinfo=timezone.utc), leave.date_to.replace(tzinfo=timezone.utc))
+            for calendar in self:
+                if leave.calendar_id == calendar or (
+                    not leave.calendar_id
+                    and (not leave.company_id or not calendar.company_id or leave.company_id == calendar.company_id)
+                ):
+                    result[calendar.id].append(span)
+        return result
+
+    def _sla_signatures(self):
+        """{calendar id: signature} where the signature changes with any edit of the
+        calendar, its attendances or the holidays that apply to it."""
+        if not self:
+            return {}
+        self.env["resource.calendar"].flush_model()
+        self.env["resource.calendar.attendance"].flush_model()
+        self.env["resource.calendar.leaves"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT c.id, c.write_date, c.tz,
+                       (SELECT ARRAY[count(*)::text, max(a.write_date)::text]
+                          FROM resource_calendar_attendance a WHERE a.calendar_id = c.id),
+                       (SELECT ARRAY[count(*)::text, max(l.write_date)::text]
+                          FROM resource_calendar_leaves l
+                         WHERE l.resource_id IS NULL
+                           AND (l.calendar_id = c.id
+                                OR (l.calendar_id IS NULL
+                                    AND (l.company_id IS NULL OR c.company_id IS NULL
+                                         OR l.company_id = c.company_id))))
+                  FROM resource_calendar c
+                 WHERE c.id IN %s
+                """,
+                tuple(self.ids),
+            )
+        )
+        return {row[0]: tuple(map(str, row[1:])) for row in rows}
+
+    @api.model
+    def _sla_engine_calendars(self, keys):
+        """Engine calendars for ``keys``, a set of ``(calendar id or ALWAYS, tz name)``.
+
+        Returns ``{key: WorkingCalendar}``; a calendar the engine cannot use maps
+        to a :class:`CalendarUnavailable` that says why (the caller shows it on
+        the ticket instead of failing).  One signature query for all calendars;
+        attendances and holidays are read only for calendars not in the cache.
+        """
+        result = {}
+        calendar_ids = {cal_id for cal_id, _tz in keys if cal_id != ALWAYS}
+        calendars = self.browse(calendar_ids).exists()
+        signatures = calendars._sla_signatures()
+        dbname = self.env.cr.dbname
+        missing = {}
+        for key in keys:
+            cal_id, tz = key
+            if cal_id == ALWAYS:
+                try:
+                    result[key] = _always(tz)
+                except SlaEngineError as exc:
+                    result[key] = CalendarUnavailable(str(exc))
+                continue
+            if cal_id not in signatures:
+                result[key] = CalendarUnavailable(
+                    self.env._("The working calendar (id %(id)s) no longer exists.", id=cal_id)
+                )
+                continue
+            cache_key = (dbname, cal_id, tz, signatures[cal_id])
+            with _cache_lock:
+                found = _cache.get(cache_key)
+                if found is not None:
+                    _cache.move_to_end(cache_key)
+            if found is not None:
+                result[key] = found
+            else:
+                missing.setdefault(cal_id, []).append((key, cache_key))
+        if missing:
+            todo = self.browse(list(missing))
+            closures = todo._sla_closures_by_calendar()
+            for calendar in todo:
+                for key, cache_key in missing[calendar.id]:
+                    built = calendar._sla_build_engine_calendar(key[1], closures[calendar.id])
+                    result[key] = built
+                    with _cache_lock:
+                        _cache[cache_key] = built
+                        while len(_cache) > _CACHE_SIZE:
+                            _cache.popitem(last=False)
+        return result
+
+    def _sla_build_engine_calendar(self, tz, closures):
+        self.ensure_one()
+        reason = self._sla_unsupported_reason()
+        if reason:
+            return CalendarUnavailable(reason)
+        try:
+            return WorkingCalendar(self._sla_weekly(), zone_name(tz), closures=closures)
+        except SlaEngineError as exc:
+            return CalendarUnavailable(
+                self.env._("Calendar '%(name)s': %(error)s", name=self.display_name, error=str(exc))
+            )
+
+    def _sla_check_usable(self, tz=None):
+        """Raise a ValidationError naming the calendar when SLA clocks cannot count on it."""
+        for calendar in self:
+            built = calendar._sla_build_engine_calendar(
+                tz or calendar.tz or "UTC", calendar._sla_closures_by_calendar()[calendar.id]
+            )
+            if isinstance(built, CalendarUnavailable):
+                raise ValidationError(built.message)
+
+    # ------------------------------------------------------------ changes
+    def _sla_policies(self):
+        return self.env["helpdesk.sla.policy"].sudo().with_context(active_test=False).search(
+            [("resource_calendar_id", "in", self.ids)]
+        )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"tz", "attendance_ids", "two_weeks_calendar", "flexible_hours", "company_id"} & set(vals):
+            policies = self._sla_policies()
+            if policies:
+                policies.filtered("active").resource_calendar_id._sla_check_usable()
+                policies._sla_queue_reevaluation(calendar_only=True)
+        return result
+
+
+def _always(tz):
+    key = (None, ALWAYS, tz, None)
+    with _cache_lock:
+        found = _cache.get(key)
+    if found is None:
+        found = WorkingCalendar.always(zone_name(tz))
+        with _cache_lock:
+            _cache[key] = found
+    return found

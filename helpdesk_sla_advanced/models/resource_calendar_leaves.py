@@ -1,0 +1,35 @@
+# Copyright 2026 helpdesk_sla_advanced developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+
+class ResourceCalendarLeaves(models.Model):
+    _inherit = "resource.calendar.leaves"
+
+    def _sla_holidays_changed(self):
+        """Public holidays moved: queue the re-evaluation of the clocks counting on them."""
+        public = self.filtered(lambda leave: not leave.resource_id)
+        if not public:
+            return
+        Policy = self.env["helpdesk.sla.policy"].sudo()
+        if any(not leave.calendar_id for leave in public):
+            policies = Policy.search([("calendar_mode", "=", "calendar")])
+        else:
+            policies = Policy.search([("resource_calendar_id", "in", public.calendar_id.ids)])
+        policies._sla_queue_reevaluation(calendar_only=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records._sla_holidays_changed()
+        return records
+
+    def write(self, vals):
+        self._sla_holidays_changed()
+        result = super().write(vals)
+        self._sla_holidays_changed()
+        return result
+
+    def unlink(self):
+        self._sla_holidays_changed()
+        return super().unlink()
