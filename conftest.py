@@ -31,7 +31,9 @@ def count_odoo_tests() -> int:
 
 
 def odoo_available() -> bool:
-    return importlib.util.find_spec("odoo") is not None and importlib.util.find_spec("odoo.release") is not None
+    return (
+        importlib.util.find_spec("odoo") is not None and importlib.util.find_spec("odoo.release") is not None
+    )
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

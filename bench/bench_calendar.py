@@ -119,7 +119,7 @@ def bench_odoo(db: str, config: str | None, starts, durations, n: int) -> dict:
                 ],
             }
         )
-        for (start, stop) in closures():
+        for start, stop in closures():
             env["resource.calendar.leaves"].create(
                 {
                     "name": "Holiday",
@@ -143,19 +143,27 @@ def bench_odoo(db: str, config: str | None, starts, durations, n: int) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-n", type=int, default=20_000, help="deadlines for the engine (default 20000)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each engine timing; median quoted")
-    parser.add_argument("--odoo-db", help="an Odoo 19 database with the resource module: compare to plan_hours")
+    parser.add_argument(
+        "--odoo-db", help="an Odoo 19 database with the resource module: compare to plan_hours"
+    )
     parser.add_argument("--odoo-config", help="Odoo configuration file (db host, user, addons path)")
-    parser.add_argument("--odoo-n", type=int, default=2_000, help="deadlines through plan_hours (default 2000)")
+    parser.add_argument(
+        "--odoo-n", type=int, default=2_000, help="deadlines through plan_hours (default 2000)"
+    )
     args = parser.parse_args()
 
     engine = bench_engine(args.n, args.repeat)
     scalar_rate = engine["n"] / engine["scalar_s"]
     batch_rate = engine["n"] / engine["batch_s"]
-    print(f"calendar: Mon-Fri 09-12/13-17 Europe/Paris, {len(HOLIDAYS)} holidays (2025-2026); "
-          f"targets {TARGETS} h; {engine['n']} starts over 2025; median of {args.repeat} cold runs")
+    print(
+        f"calendar: Mon-Fri 09-12/13-17 Europe/Paris, {len(HOLIDAYS)} holidays (2025-2026); "
+        f"targets {TARGETS} h; {engine['n']} starts over 2025; median of {args.repeat} cold runs"
+    )
     rows = [
         ("sla_engine add (scalar)", scalar_rate, 1e6 / scalar_rate),
         ("sla_engine add_many (batch)", batch_rate, 1e6 / batch_rate),

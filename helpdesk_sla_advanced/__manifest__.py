@@ -32,5 +32,7 @@
     "demo": [
         "demo/helpdesk_sla_advanced_demo.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

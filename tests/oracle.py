@@ -93,7 +93,7 @@ def _wall_minutes(local_naive: datetime) -> int:
     return local_naive.toordinal() * 1440 + local_naive.hour * 60 + local_naive.minute
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def wall_readings(tz_name: str, base_utc: datetime, n_minutes: int):
     """Local wall readings of ``n_minutes`` UTC minutes from ``base_utc``.
 
@@ -112,7 +112,7 @@ def wall_readings(tz_name: str, base_utc: datetime, n_minutes: int):
     return tuple(wall), prefix_max, suffix_min
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def find_transitions(tz_name: str, year: int) -> tuple[datetime, ...]:
     """UTC instants (minute exact) at which the UTC offset of the zone changes in ``year``."""
     zone = ZoneInfo(tz_name)
@@ -198,6 +198,7 @@ class OracleCalendar:
                     self.shift_intervals.append((start_idx, end_idx))
                     self.nominal_lengths.append(local_end - local_start)
 
+        self.shift_cells = bytes(cells)  # weekly shifts only, before openings and closures
         for a, b in openings:
             i, j = self._aligned_idx(a), self._aligned_idx(b)
             i, j = max(i, 0), min(j, self.n)
@@ -327,6 +328,10 @@ class OracleCalendar:
         return self._dt(res * MINUTE_US)
 
     # -- helpers for strategies ----------------------------------------------
+    def weekly_shift_minutes(self) -> int:
+        """Minutes of weekly-shift time (no openings, no closures) in the first valid week."""
+        return self.shift_cells[self.lo_idx : self.lo_idx + 7 * 1440].count(1)
+
     def dst_affected_shifts(self) -> int:
         """Number of shift occurrences whose real length differs from their wall length."""
         return sum(
@@ -353,7 +358,5 @@ class OracleCalendar:
         lo = self.lo_idx
         cells = self.cells
         return [
-            i - lo
-            for i in range(lo + 1, self.hi_idx + 1)
-            if cells[i - 1] and (i >= self.n or not cells[i])
+            i - lo for i in range(lo + 1, self.hi_idx + 1) if cells[i - 1] and (i >= self.n or not cells[i])
         ]

@@ -606,9 +606,7 @@ def test_between_over_ten_calendar_years_counts_every_weekday():
 
 
 def test_add_many_and_between_many_match_scalar_calls():
-    cal = WorkingCalendar(
-        OFFICE, "Europe/Paris", closures=[(paris(2025, 3, 10), paris(2025, 3, 11))]
-    )
+    cal = WorkingCalendar(OFFICE, "Europe/Paris", closures=[(paris(2025, 3, 10), paris(2025, 3, 11))])
     starts = [paris(2025, 3, 7, 17), at_utc(2025, 3, 14, 15), paris(2025, 3, 8, 12), paris(2025, 3, 12, 10)]
     durations = [8 * H, -2 * H, timedelta(0), 90 * MIN]
     got = cal.add_many(starts, durations)
@@ -670,7 +668,17 @@ def test_empty_schedule(weekly):
         ((0, "09:00"), "09:00"),
         ((0, "09:00", "17:00", "18:00"), "18:00"),
     ],
-    ids=["weekday-7", "weekday-minus-1", "hour-25", "9h", "minute-60", "24:30", "empty-string", "arity-2", "arity-4"],
+    ids=[
+        "weekday-7",
+        "weekday-minus-1",
+        "hour-25",
+        "9h",
+        "minute-60",
+        "24:30",
+        "empty-string",
+        "arity-2",
+        "arity-4",
+    ],
 )
 def test_malformed_shift_names_the_value(shift, named):
     with pytest.raises(MalformedIntervalError) as exc_info:
@@ -724,7 +732,16 @@ AWARE = paris(2025, 3, 10, 9, 30)
         lambda cal: cal.add_many([AWARE, NAIVE], [H, H]),
         lambda cal: cal.between_many([AWARE], [NAIVE]),
     ],
-    ids=["add", "add-zero", "between-a", "between-b", "is_working", "next_working", "add_many", "between_many"],
+    ids=[
+        "add",
+        "add-zero",
+        "between-a",
+        "between-b",
+        "is_working",
+        "next_working",
+        "add_many",
+        "between_many",
+    ],
 )
 def test_naive_datetime_is_rejected_and_named(call):
     cal = WorkingCalendar(NINE_FIVE, "Europe/Paris")
@@ -754,6 +771,17 @@ def test_result_before_year_1_is_a_range_error():
         cal.add(at_utc(1, 1, 1, 12), -timedelta(days=2))
     with pytest.raises(CalendarRangeError):
         WorkingCalendar(NINE_FIVE, "UTC").add(at_utc(1, 2, 1), -timedelta(days=100))
+
+
+def test_ten_years_on_a_sparse_calendar_fails_fast_with_a_range_error():
+    # One minute a week: ten years of working time would end ~100,000 years from now.
+    cal = WorkingCalendar([(0, "03:00", "03:01")], "Europe/Paris")
+    for d in (timedelta(days=3650), -timedelta(days=3650)):
+        t0 = _time.perf_counter()
+        with pytest.raises(CalendarRangeError):
+            cal.add(paris(2025, 3, 3, 9), d)
+        elapsed = _time.perf_counter() - t0
+        assert elapsed < 2.0, f"range error for {d} took {elapsed:.2f}s"
 
 
 def test_result_just_inside_the_range_is_fine():

@@ -117,16 +117,15 @@ def rendered(draw, minutes: int):
 
 
 @st.composite
-def shifts(draw, window: Window):
-    weekday = st.integers(0, 6)
-    start, end = minute_of_day, end_of_day
-    if window.transition is not None:  # aim at the DST night
-        weekday = st.one_of(weekday, st.sampled_from(window.hot_weekdays))
-        start = st.one_of(start, st.sampled_from(window.hot_minutes))
-        end = st.one_of(end, st.sampled_from(window.hot_minutes))
-    wd = draw(weekday)
-    s = draw(start)
-    e = draw(end)
+def shifts(draw, window: Window, focus: bool = False):
+    """A weekly shift; in a DST window, often (always when ``focus``) one on the DST night
+    with its start and end on the edges of the gap or fold."""
+    wd, s, e = draw(st.integers(0, 6)), draw(minute_of_day), draw(end_of_day)
+    if window.transition is not None and (focus or draw(st.booleans())):
+        hot = st.sampled_from(window.hot_minutes)
+        wd = draw(st.sampled_from(window.hot_weekdays))
+        s = draw(st.one_of(hot, st.integers(0, 300), st.integers(1200, 1439)))
+        e = draw(st.one_of(hot, st.integers(0, 300), st.just(1440)))
     return (wd, draw(rendered(s)), draw(rendered(e)))
 
 
@@ -284,8 +283,10 @@ def test_add_matches_oracle(scn, data):
     if expected is None:
         event("add: oracle answer outside the window (skipped)")
         return
-    event(f"add: duration {'>' if d > timedelta(0) else '<' if d < timedelta(0) else '='} 0, "
-          f"start {'working' if orc.is_working(a) else 'not working'}")
+    event(
+        f"add: duration {'>' if d > timedelta(0) else '<' if d < timedelta(0) else '='} 0, "
+        f"start {'working' if orc.is_working(a) else 'not working'}"
+    )
     assert_same_instant(cal.add(a, d), expected, cal)
 
 
@@ -302,6 +303,34 @@ def test_is_working_and_next_working_match_oracle(scn, data):
     assert_same_instant(cal.next_working(at), expected, cal)
 
 
+DST_WINDOWS = [w for w in WINDOWS if w.transition is not None]
+
+
+@st.composite
+def dst_night_scenarios(draw):
+    window = draw(st.sampled_from(DST_WINDOWS))
+    zone = ZoneInfo(window.tz)
+    weekly = draw(st.lists(shifts(window, focus=True), min_size=1, max_size=4))
+    closures = draw(intervals(window.start, zone, max_size=1))
+    openings = draw(intervals(window.start, zone, max_size=1))
+    return Scenario(window, weekly, closures, openings)
+
+
+@given(scn=dst_night_scenarios())
+def test_dst_nights_match_oracle_minute_by_minute(scn):
+    """Shifts on the night of a DST transition, with boundaries on the edges of the gap or
+    fold: is_working at every minute and between at every 5 minutes within 5 h of it."""
+    cal, orc = scn.build()
+    describe(scn, orc)
+    tr = scn.window.transition
+    origin = orc.valid_minute(0)
+    for k in range(tr - 300, tr + 301):
+        t = orc.valid_minute(k)
+        assert cal.is_working(t) is orc.is_working(t), f"is_working({t})"
+        if k % 5 == 0:
+            assert cal.between(origin, t) == orc.between(origin, t), f"between({origin}, {t})"
+
+
 # ---------------------------------------------------------------------------
 # Algebraic properties (implementation only; the oracle only helps pick instants)
 # ---------------------------------------------------------------------------
@@ -315,8 +344,10 @@ def test_between_of_add_gives_back_the_duration(scn, data):
     cal, orc = scn.build()
     describe(scn, orc)
     a = draw_instant(data, scn, orc, "start")
-    weekly_minutes = max(1, orc.working_minutes_in(orc.inner_start, orc.inner_start + timedelta(days=7)))
-    cap = min(5_000_000, weekly_minutes * 52 * 300)  # stay far from year 9999
+    # Keep the answer within ~500 years of the start (far from years 1 and 9999): the
+    # weekly shifts alone give at least this much per week (DST moves it by an hour at most).
+    weekly_minutes = max(1, orc.weekly_shift_minutes() - 60)
+    cap = min(5_000_000, weekly_minutes * 52 * 500)
     minutes = data.draw(st.one_of(st.integers(-3000, 3000), st.integers(-cap, cap)), label="minutes")
     secs = data.draw(st.sampled_from([0, 0, 7]), label="seconds")
     d = minutes * MIN + (timedelta(seconds=secs) if minutes > 0 else -timedelta(seconds=secs))

@@ -11,8 +11,8 @@ import os
 import sys
 
 import odoo
-import odoo.release
 import odoo.addons
+import odoo.release
 
 
 def is_addons_dir(path: str) -> bool:

@@ -1,12 +1,12 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from sla_engine.policy import PolicyRule, match_many
 
-from .sla_tools import zone_name
+from .sla_tools import PolicyConfig, zone_name
 
 # policy fields whose change may change which policy, targets or clock a ticket gets
 REEVALUATE_FIELDS = {
@@ -174,8 +174,11 @@ class HelpdeskSlaPolicy(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
-        used = self.env["helpdesk.ticket.sla.status"].sudo().with_context(active_test=False).search_count(
-            [("policy_id", "in", self.ids)], limit=1
+        used = (
+            self.env["helpdesk.ticket.sla.status"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("policy_id", "in", self.ids)], limit=1)
         )
         if used:
             raise UserError(
@@ -203,29 +206,39 @@ class HelpdeskSlaPolicy(models.Model):
         )
 
     @api.model
+    @tools.ormcache("self.env.lang")
+    def _sla_config(self):
+        """Every active policy as :class:`PolicyConfig`, by precedence; cached per registry
+        and cleared whenever a policy, a target or a calendar's zone changes."""
+        policies = self.sudo().with_context(active_test=True).search([])
+        return tuple(PolicyConfig(policy, policy._sla_rule()) for policy in policies)
+
+    @api.model
+    def _sla_config_by_id(self):
+        return {config.id: config for config in self._sla_config()}
+
+    @api.model
+    def _sla_clear_config(self):
+        self.env.registry.clear_cache()
+
+    @api.model
     def _sla_match_tickets(self, tickets):
-        """{ticket id: (policy or empty recordset, reason)} for ``tickets``: first active
-        policy by sequence whose criteria all match, among those of the ticket's company."""
-        policies = self.sudo().search([])
-        rules_by_company = {}
-        for ticket in tickets:
-            rules_by_company.setdefault(ticket.company_id.id, None)
-        for company_id in rules_by_company:
-            rules_by_company[company_id] = [
-                p._sla_rule() for p in policies if not p.company_id or p.company_id.id == company_id
-            ]
-        facts = [ticket._sla_facts() for ticket in tickets]
+        """{ticket id: (PolicyConfig or None, reason)} for ``tickets``: the first active policy
+        by sequence whose criteria all match, among those of the ticket's company."""
+        configs = self._sla_config()
         by_company = {}
-        for ticket, fact in zip(tickets, facts, strict=True):
-            by_company.setdefault(ticket.company_id.id, []).append((ticket, fact))
-        names = self._sla_reason_names(tickets)
-        policy_names = {p.id: p.display_name for p in policies}
+        for ticket in tickets:
+            by_company.setdefault(ticket.company_id.id, []).append(ticket)
+        names = self._sla_reason_names(tickets) if tickets else {}
+        policy_names = {config.id: config.name for config in configs}
+        by_id = {config.id: config for config in configs}
         result = {}
         for company_id, items in by_company.items():
-            matches = match_many(rules_by_company[company_id], [fact for _t, fact in items])
-            for (ticket, _fact), match in zip(items, matches, strict=True):
-                policy = self.browse(match.policy_id) if match.policy_id else self.browse()
-                result[ticket.id] = (policy, match.reason(names, policy_names))
+            rules = [c.rule for c in configs if not c.company_id or c.company_id == company_id]
+            matches = match_many(rules, [ticket._sla_facts() for ticket in items])
+            for ticket, match in zip(items, matches, strict=True):
+                config = by_id.get(match.policy_id)
+                result[ticket.id] = (config, match.reason(names, policy_names))
         return result
 
     @api.model
@@ -252,37 +265,21 @@ class HelpdeskSlaPolicy(models.Model):
             "priorities": priorities,
         }
 
-    def _sla_target_for(self, metric, priority):
-        """The target of ``metric`` for ``priority``, else the one for every priority."""
-        self.ensure_one()
-        fallback = self.env["helpdesk.sla.target"]
-        for target in self.target_ids:
-            if target.metric != metric:
-                continue
-            if target.priority == priority:
-                return target
-            if not target.priority and not fallback:
-                fallback = target
-        return fallback
-
-    def _sla_tz_for(self, ticket):
-        """The zone this policy reads its hours in for ``ticket``."""
-        self.ensure_one()
-        calendar_tz = self.resource_calendar_id.tz if self.calendar_mode == "calendar" else False
-        if self.tz_source == "customer":
+    @api.model
+    def _sla_calendar_key(self, config, ticket):
+        """``(resource.calendar id or 0 for 24/7, zone)`` the clocks of ``ticket`` count on
+        under the policy ``config``: the calendar read in the calendar's, the customer's or
+        the team's zone (each falling back to the calendar's, then the company's)."""
+        if config.tz_source == "customer":
             partner = ticket.partner_id
             tz = partner.tz or partner.commercial_partner_id.tz
-        elif self.tz_source == "team":
+        elif config.tz_source == "team":
             tz = ticket.team_id.sla_tz
         else:
             tz = False
-        return zone_name(tz or calendar_tz or ticket.company_id.resource_calendar_id.tz)
-
-    def _sla_calendar_key(self, ticket):
-        """``(resource.calendar id or 0 for 24/7, zone)`` the clocks of ``ticket`` count on."""
-        self.ensure_one()
-        cal_id = self.resource_calendar_id.id if self.calendar_mode == "calendar" else 0
-        return cal_id, self._sla_tz_for(ticket)
+        return config.calendar_id, zone_name(
+            tz or config.calendar_tz or ticket.company_id.resource_calendar_id.tz
+        )
 
     # ------------------------------------------------------------ re-evaluation
     def _sla_queue_reevaluation(self, calendar_only=False):
@@ -320,13 +317,20 @@ class HelpdeskSlaPolicy(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         policies = super().create(vals_list)
+        self._sla_clear_config()
         policies._sla_queue_reevaluation()
         return policies
 
     def write(self, vals):
         result = super().write(vals)
+        self._sla_clear_config()
         if REEVALUATE_FIELDS & set(vals):
             self._sla_queue_reevaluation()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._sla_clear_config()
         return result
 
     def action_view_tickets(self):
@@ -338,6 +342,8 @@ class HelpdeskSlaPolicy(models.Model):
 
     def action_reevaluate(self):
         """Re-evaluate the open tickets now (queued to the cron, in batches)."""
+        if not self.env.user.has_group("helpdesk_sla_advanced.group_sla_manager"):
+            raise AccessError(self.env._("Only SLA managers can re-evaluate tickets."))
         self._sla_queue_reevaluation()
         return {
             "type": "ir.actions.client",
@@ -347,4 +353,3 @@ class HelpdeskSlaPolicy(models.Model):
                 "message": self.env._("Open tickets are being re-evaluated in the background."),
             },
         }
-

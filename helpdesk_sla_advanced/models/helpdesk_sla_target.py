@@ -106,16 +106,19 @@ class HelpdeskSlaTarget(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         targets = super().create(vals_list)
+        self.env["helpdesk.sla.policy"]._sla_clear_config()
         targets.policy_id._sla_queue_reevaluation()
         return targets
 
     def write(self, vals):
         result = super().write(vals)
+        self.env["helpdesk.sla.policy"]._sla_clear_config()
         self.policy_id._sla_queue_reevaluation()
         return result
 
     def unlink(self):
         policies = self.policy_id
         result = super().unlink()
+        self.env["helpdesk.sla.policy"]._sla_clear_config()
         policies.exists()._sla_queue_reevaluation()
         return result

@@ -9,7 +9,7 @@ from odoo.fields import Command, Domain
 
 from sla_engine.policy import TicketFacts
 
-from .sla_tools import METRICS, SUMMARY_STATES
+from .sla_tools import METRICS, SUMMARY_STATES, PolicyConfig
 
 # ticket fields whose change may change the policy or the targets of a ticket
 MATCH_FIELDS = {"priority", "team_id", "category_id", "tag_ids", "partner_id", "channel_id", "company_id"}
@@ -46,7 +46,10 @@ class HelpdeskTicket(models.Model):
         string="Why this Policy", copy=False, readonly=True, help="Which criteria matched."
     )
     sla_status_ids = fields.One2many(
-        comodel_name="helpdesk.ticket.sla.status", inverse_name="ticket_id", string="SLA Clocks", readonly=True
+        comodel_name="helpdesk.ticket.sla.status",
+        inverse_name="ticket_id",
+        string="SLA Clocks",
+        readonly=True,
     )
     sla_period_ids = fields.One2many(
         comodel_name="helpdesk.ticket.sla.period",
@@ -101,6 +104,10 @@ class HelpdeskTicket(models.Model):
         "sla_status_ids.active",
     )
     def _compute_sla_summary(self):
+        # one read for the clocks of all the tickets
+        self.sla_status_ids.fetch(
+            ["active", "state", "deadline", "internal_breached_at", "reached_at", "error", "metric"]
+        )
         for ticket in self:
             statuses = ticket.sla_status_ids.filtered("active")
             open_statuses = statuses.filtered(lambda s: s.state in OPEN_STATES and not s.reached_at)
@@ -137,9 +144,10 @@ class HelpdeskTicket(models.Model):
                 statuses.filtered(lambda s: s.state == "breached")
                 or running.filtered(lambda s: s.deadline < now)
             )
-            ticket.sla_at_risk = bool(
-                running.filtered(lambda s: s.internal_deadline and s.internal_deadline <= now)
-            ) and not ticket.sla_breached
+            ticket.sla_at_risk = (
+                bool(running.filtered(lambda s: s.internal_deadline and s.internal_deadline <= now))
+                and not ticket.sla_breached
+            )
             ticket.sla_breaching_soon = bool(
                 running.filtered(lambda s: now < s.deadline <= now + timedelta(hours=1))
             )
@@ -158,7 +166,9 @@ class HelpdeskTicket(models.Model):
         return self._sla_status_search(
             operator,
             value,
-            Domain("state", "=", "running") & Domain("internal_deadline", "<=", now) & Domain("deadline", ">=", now),
+            Domain("state", "=", "running")
+            & Domain("internal_deadline", "<=", now)
+            & Domain("deadline", ">=", now),
         )
 
     def _search_sla_breached(self, operator, value):
@@ -210,7 +220,7 @@ class HelpdeskTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         tickets = super().create(vals_list)
-        tickets.sudo()._sla_on_create()
+        tickets.sudo()._sla_on_create(tickets._sla_now())
         return tickets
 
     def write(self, vals):
@@ -221,36 +231,38 @@ class HelpdeskTicket(models.Model):
                 raise AccessError(self.env._("Only SLA managers can choose a ticket's SLA policy by hand."))
         before = {ticket.id: (ticket.stage_id, ticket.team_id, ticket.user_id) for ticket in self}
         result = super().write(vals)
-        self.sudo()._sla_on_write(vals, before)
+        self.sudo()._sla_on_write(vals, before, self._sla_now())
         return result
 
     # ------------------------------------------------------------ reactions
     def _sla_now(self):
+        """Now; or, for the superuser only (demo data, imports of history), the instant
+        given as ``sla_now`` in the context. Call it before any ``sudo()``."""
+        if self.env.su and self.env.context.get("sla_now"):
+            return fields.Datetime.to_datetime(self.env.context["sla_now"])
         return fields.Datetime.now()
 
-    def _sla_on_create(self):
-        now = self._sla_now()
-        self.env["helpdesk.ticket.sla.period"].create(
-            [
-                {
-                    "ticket_id": ticket.id,
-                    "team_id": ticket.team_id.id,
-                    "user_id": ticket.user_id.id,
-                    "stage_id": ticket.stage_id.id,
-                    "date_start": ticket.sla_start or now,
-                }
-                for ticket in self
-            ]
-        )
-        statuses = self._sla_apply(now)
-        statuses._sla_evaluate(now)
-        self.env["helpdesk.ticket.sla.status"]._sla_schedule_after(statuses)
+    def _sla_config(self):
+        """The :class:`PolicyConfig` of the ticket's policy (None without one)."""
+        self.ensure_one()
+        policy = self.sla_policy_id
+        if not policy:
+            return None
+        config = self.env["helpdesk.sla.policy"]._sla_config_by_id().get(policy.id)
+        if config is None:  # archived, yet kept on this ticket by hand
+            policy = policy.sudo()
+            config = PolicyConfig(policy, policy._sla_rule())
+        return config
 
-    def _sla_on_write(self, vals, before):
-        now = self._sla_now()
+    def _sla_on_create(self, now):
+        # The first ownership period is implied by the ticket (team, assignee and stage since
+        # sla_start); it is written with the first change, which saves an INSERT per ticket.
+        self._sla_apply(now, new=True)  # clocks created evaluated and scheduled
+
+    def _sla_on_write(self, vals, before, now):
         moved = self.filtered(lambda t: before[t.id] != (t.stage_id, t.team_id, t.user_id))
         if moved:
-            moved._sla_log_periods(now)
+            moved._sla_log_periods(now, before)
         touched = self.env["helpdesk.ticket.sla.status"]
         if "sla_policy_id" in vals:
             self.with_context(sla_internal_write=True).write(
@@ -272,37 +284,51 @@ class HelpdeskTicket(models.Model):
             touched._sla_evaluate(now)
             self.env["helpdesk.ticket.sla.status"]._sla_schedule_after(touched)
 
-    def _sla_log_periods(self, now):
+    def _sla_log_periods(self, now, before):
+        """End the current ownership period of these tickets and open the next one."""
         Period = self.env["helpdesk.ticket.sla.period"]
         current = Period.search([("ticket_id", "in", self.ids), ("date_end", "=", False)])
         current.write({"date_end": now})
-        Period.create(
-            [
-                {
-                    "ticket_id": ticket.id,
-                    "team_id": ticket.team_id.id,
-                    "user_id": ticket.user_id.id,
-                    "stage_id": ticket.stage_id.id,
-                    "date_start": now,
-                }
-                for ticket in self
-            ]
-        )
+        started = set(Period.search([("ticket_id", "in", self.ids)]).ticket_id.ids)
+        vals_list = []
+        for ticket in self:
+            if ticket.id not in started:  # the implied first period, written now
+                stage, team, user = before[ticket.id]
+                vals_list.append(ticket._sla_period_vals(team, user, stage, ticket.sla_start or now, now))
+            vals_list.append(ticket._sla_period_vals(ticket.team_id, ticket.user_id, ticket.stage_id, now))
+        Period.create(vals_list)
+
+    def _sla_period_vals(self, team, user, stage, start, end=False):
+        return {
+            "ticket_id": self.id,
+            "company_id": self.company_id.id,
+            "team_id": team.id,
+            "user_id": user.id,
+            "stage_id": stage.id,
+            "date_start": start,
+            "date_end": end,
+        }
+
+    def _sla_periods(self):
+        """``(team, user, stage, start, end)`` of every ownership period, the implied first
+        one included; ``end`` is False for the current one."""
+        self.ensure_one()
+        periods = self.sla_period_ids.sorted(lambda p: (p.date_start, p.id))
+        if not periods:
+            return [(self.team_id, self.user_id, self.stage_id, self.sla_start, False)]
+        return [(p.team_id, p.user_id, p.stage_id, p.date_start, p.date_end) for p in periods]
 
     def _sla_add_events(self, status, events):
         """Append ``events`` (dicts without status_id) to ``status``, in order."""
         self.env["helpdesk.ticket.sla.event"].create([dict(event, status_id=status.id) for event in events])
 
-    def _sla_pauses_metric(self, policy, metric):
-        return metric == "resolution" or (metric == "next_response" and policy.pause_next_response)
-
     def _sla_stage_changed(self, old_stage, now):
         """Clock events for a move from ``old_stage`` to the current stage."""
         self.ensure_one()
-        policy = self.sla_policy_id
+        config = self._sla_config()
         new_stage = self.stage_id
         touched = self.env["helpdesk.ticket.sla.status"]
-        pause_stages = policy.pause_stage_ids if policy else new_stage.browse()
+        pause_stages = config.pause_stage_ids if config else frozenset()
         for status in self.sla_status_ids.filtered("active"):
             events = []
             stopped = bool(status.reached_at)
@@ -313,10 +339,10 @@ class HelpdeskTicket(models.Model):
                 if status.metric == "resolution" and stopped:
                     events.append({"kind": "reopen", "at": now, "reason": new_stage.name})
                     stopped = False
-            if not stopped and self._sla_pauses_metric(policy, status.metric) and not new_stage.closed:
-                was_paused = old_stage in pause_stages and not old_stage.closed
-                is_paused = new_stage in pause_stages
-                if is_paused and (not was_paused or old_stage.closed):
+            if not stopped and config and config.pauses(status.metric) and not new_stage.closed:
+                was_paused = old_stage.id in pause_stages and not old_stage.closed
+                is_paused = new_stage.id in pause_stages
+                if is_paused and not was_paused:
                     events.append({"kind": "pause", "at": now, "reason": new_stage.name})
                 elif was_paused and not is_paused:
                     events.append({"kind": "resume", "at": now, "reason": new_stage.name})
@@ -326,69 +352,88 @@ class HelpdeskTicket(models.Model):
         return touched
 
     # ------------------------------------------------------------ policy application
-    def _sla_apply(self, now):
+    def _sla_apply(self, now, new=False):
         """(Re)match the policy of these tickets and reconcile their clocks with its targets.
 
         New targets apply retroactively from the ticket's start (a target event); clocks
         already reached keep their verdict; a metric the policy no longer measures is
-        archived, never deleted. Returns the clocks to evaluate.
+        archived, never deleted. ``new``: the tickets were just created (no clock, no
+        history yet). Returns the clocks to evaluate.
         """
         Policy = self.env["helpdesk.sla.policy"]
         Status = self.env["helpdesk.ticket.sla.status"].with_context(active_test=False)
         tickets = self.filtered("active")
         matches = Policy._sla_match_tickets(tickets.filtered(lambda t: not t.sla_policy_locked))
         existing = defaultdict(dict)
-        for status in Status.search([("ticket_id", "in", tickets.ids)]):
-            existing[status.ticket_id.id][(status.metric, status.cycle)] = status
+        if not new:
+            for status in Status.search([("ticket_id", "in", tickets.ids)]):
+                existing[status.ticket_id.id][(status.metric, status.cycle)] = status
         touched = Status.browse()
         to_create = []
         for ticket in tickets:
             if ticket.sla_policy_locked:
-                policy, reason = ticket.sla_policy_id, ticket.sla_policy_reason
+                config, reason = ticket._sla_config(), ticket.sla_policy_reason
             else:
-                policy, reason = matches[ticket.id]
-                if ticket.sla_policy_id != policy or ticket.sla_policy_reason != reason:
-                    ticket.with_context(sla_internal_write=True).write(
-                        {"sla_policy_id": policy.id, "sla_policy_reason": reason}
+                config, reason = matches[ticket.id]
+                policy_id = config.id if config else False
+                if ticket.sla_policy_id.id != policy_id or ticket.sla_policy_reason != reason:
+                    # a new ticket's policy is part of its creation, not a tracked change
+                    ticket.with_context(sla_internal_write=True, mail_notrack=new).write(
+                        {"sla_policy_id": policy_id, "sla_policy_reason": reason}
                     )
             mine = existing[ticket.id]
             for metric in ("first_response", "resolution"):
-                target = policy._sla_target_for(metric, ticket.priority) if policy else None
+                target = config.target_for(metric, ticket.priority) if config else None
                 status = mine.get((metric, 1))
                 if status:
-                    touched |= ticket._sla_reconcile(status, policy, target, reason, now)
+                    touched |= ticket._sla_reconcile(status, config, target, reason, now)
                 elif target:
-                    to_create.append(ticket._sla_new_status_vals(policy, target, metric, 1, ticket.sla_start))
+                    to_create.append(
+                        ticket._sla_new_status_vals(
+                            config, target, metric, 1, ticket.sla_start, replay=not new
+                        )
+                    )
             for (metric, _cycle), status in mine.items():
                 if metric == "next_response":
-                    target = policy._sla_target_for(metric, ticket.priority) if policy else None
-                    touched |= ticket._sla_reconcile(status, policy, target, reason, now)
-        if to_create:
-            touched |= Status.create(to_create)
-        return touched
+                    target = config.target_for(metric, ticket.priority) if config else None
+                    touched |= ticket._sla_reconcile(status, config, target, reason, now)
+        created = Status._sla_create_evaluated(to_create, now)
+        if new:
+            return created
+        return touched | created
 
-    def _sla_new_status_vals(self, policy, target, metric, cycle, start):
+    def _sla_new_status_vals(self, config, target, metric, cycle, start, replay=True):
         """Values of a new clock of ``metric``, with its history replayed from ``start``."""
         self.ensure_one()
-        cal_id, tz = policy._sla_calendar_key(self)
+        cal_id, tz = self.env["helpdesk.sla.policy"]._sla_calendar_key(config, self)
         events = [
             {"kind": "start", "at": start},
             {
                 "kind": "target",
                 "at": start,
-                "reason": self.sla_policy_reason or policy.display_name,
-                "policy_id": policy.id,
+                "reason": self.sla_policy_reason or config.name,
+                "policy_id": config.id,
                 "contractual_hours": target.contractual_hours,
                 "internal_hours": target.internal_hours,
                 "time_kind": target.time_kind,
             },
         ]
-        events += self._sla_replay(policy, metric, start)
+        if replay:
+            events += self._sla_replay(config, metric, start)
+        elif self.stage_id.closed:
+            events.append({"kind": "stop", "at": start, "reason": self.stage_id.name})
+        elif config.pauses(metric) and self.stage_id.id in config.pause_stage_ids:
+            events.append({"kind": "pause", "at": start, "reason": self.stage_id.name})
         if self.sla_exempt:
             events.append({"kind": "exempt", "at": start, "reason": self.sla_exempt_reason or ""})
+        for event in events:
+            event.update(ticket_id=self.id, company_id=self.company_id.id)
+            event.setdefault("reason", False)
+            for key in ("contractual_hours", "internal_hours", "time_kind"):
+                event.setdefault(key, False)
         return {
             "ticket_id": self.id,
-            "policy_id": policy.id,
+            "policy_id": config.id,
             "target_id": target.id,
             "metric": metric,
             "cycle": cycle,
@@ -401,7 +446,7 @@ class HelpdeskTicket(models.Model):
             "event_ids": [Command.create(event) for event in events],
         }
 
-    def _sla_replay(self, policy, metric, start):
+    def _sla_replay(self, config, metric, start):
         """Pause and stop events of a clock created after the fact, from the ticket's history."""
         self.ensure_one()
         events = []
@@ -412,40 +457,43 @@ class HelpdeskTicket(models.Model):
             elif self.stage_id.closed:
                 events.append({"kind": "stop", "at": self._sla_now(), "reason": self.stage_id.name})
             return events
-        pauses = policy.pause_stage_ids if self._sla_pauses_metric(policy, metric) else policy.pause_stage_ids.browse()
+        pauses = config.pause_stage_ids if config.pauses(metric) else frozenset()
         stopped = False
-        for period in self.sla_period_ids.sorted(lambda p: (p.date_start, p.id)):
-            stage = period.stage_id
-            if period.date_end and period.date_end <= start:
+        for _team, _user, stage, date_start, date_end in self._sla_periods():
+            if date_end and date_end <= start:
                 continue
-            at = max(period.date_start, start)
+            at = max(date_start, start)
             if stage.closed and not stopped:
                 events.append({"kind": "stop", "at": at, "reason": stage.name})
                 stopped = True
             elif not stage.closed and stopped:
                 events.append({"kind": "reopen", "at": at, "reason": stage.name})
                 stopped = False
-            if stage in pauses and not stage.closed:
+            if stage.id in pauses and not stage.closed:
                 events.append({"kind": "pause", "at": at, "reason": stage.name})
-                if period.date_end:
-                    events.append({"kind": "resume", "at": period.date_end, "reason": stage.name})
+                if date_end:
+                    events.append({"kind": "resume", "at": date_end, "reason": stage.name})
         return events
 
     def _sla_first_agent_reply(self, after):
         self.ensure_one()
-        messages = self.env["mail.message"].sudo().search(
-            [
-                ("model", "=", self._name),
-                ("res_id", "=", self.id),
-                ("date", ">=", after),
-                ("message_type", "in", ("comment", "email", "email_outgoing")),
-            ],
-            order="date, id",
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("date", ">=", after),
+                    ("message_type", "in", ("comment", "email", "email_outgoing")),
+                ],
+                order="date, id",
+            )
         )
         return messages.filtered(lambda m: self._sla_message_kind(m) == "agent")[:1]
 
-    def _sla_reconcile(self, status, policy, target, reason, now):
-        """Bring an existing clock in line with ``policy`` and ``target``."""
+    def _sla_reconcile(self, status, config, target, reason, now):
+        """Bring an existing clock in line with the policy ``config`` and ``target``."""
         self.ensure_one()
         Status = self.env["helpdesk.ticket.sla.status"]
         if status.reached_at:
@@ -455,13 +503,13 @@ class HelpdeskTicket(models.Model):
                 status.write({"active": False, "next_action_at": False})
                 return status
             return Status
-        cal_id, tz = policy._sla_calendar_key(self)
+        cal_id, tz = self.env["helpdesk.sla.policy"]._sla_calendar_key(config, self)
         vals = {}
         if not status.active:
             vals["active"] = True
         changed = (
-            status.policy_id != policy
-            or status.target_id != target
+            status.policy_id.id != config.id
+            or status.target_id.id != target.id
             or status.contractual_hours != target.contractual_hours
             or status.internal_hours != target.internal_hours
             or status.time_kind != target.time_kind
@@ -471,22 +519,22 @@ class HelpdeskTicket(models.Model):
         events = []
         if changed:
             vals.update(
-                {"policy_id": policy.id, "target_id": target.id, "calendar_id": cal_id or False, "tz": tz}
+                {"policy_id": config.id, "target_id": target.id, "calendar_id": cal_id or False, "tz": tz}
             )
             events.append(
                 {
                     "kind": "target",
                     "at": now,
-                    "reason": reason or policy.display_name,
-                    "policy_id": policy.id,
+                    "reason": reason or config.name,
+                    "policy_id": config.id,
                     "contractual_hours": target.contractual_hours,
                     "internal_hours": target.internal_hours,
                     "time_kind": target.time_kind,
                 }
             )
         # the policy's pause stages may have changed: follow the ticket's current stage
-        if self._sla_pauses_metric(policy, status.metric) and not self.stage_id.closed:
-            should_pause = self.stage_id in policy.pause_stage_ids
+        if config.pauses(status.metric) and not self.stage_id.closed:
+            should_pause = self.stage_id.id in config.pause_stage_ids
             if should_pause and not status.paused:
                 events.append({"kind": "pause", "at": now, "reason": self.stage_id.name})
             elif status.paused and not should_pause:
@@ -516,28 +564,32 @@ class HelpdeskTicket(models.Model):
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
         if not self.env.context.get("sla_automatic"):
-            self.sudo()._sla_on_message(message)
+            self.sudo()._sla_on_message(message, self._sla_now())
         return result
 
-    def _sla_on_message(self, message):
+    def _sla_on_message(self, message, now):
         kind = self._sla_message_kind(message)
         if not kind:
             return
         Status = self.env["helpdesk.ticket.sla.status"]
-        touched = Status
-        at = message.date or self._sla_now()
+        touched = created = Status
+        # the time the message reached the ticket, not the date it claims (an e-mail's
+        # Date header, a backdated post)
+        at = now
         for ticket in self:
             statuses = ticket.sla_status_ids.filtered("active")
             if kind == "agent":
                 for status in statuses.filtered(
                     lambda s: s.metric in ("first_response", "next_response") and not s.reached_at
                 ):
-                    ticket._sla_add_events(status, [{"kind": "stop", "at": at, "reason": message.author_id.name}])
+                    ticket._sla_add_events(
+                        status, [{"kind": "stop", "at": at, "reason": message.author_id.name}]
+                    )
                     touched |= status
                 continue
             # a customer message opens a next-response cycle once the first response is given
-            policy = ticket.sla_policy_id
-            if not policy or ticket.stage_id.closed:
+            config = ticket._sla_config()
+            if not config or ticket.stage_id.closed:
                 continue
             first = statuses.filtered(lambda s: s.metric == "first_response")
             if first and not first.reached_at:
@@ -547,18 +599,15 @@ class HelpdeskTicket(models.Model):
             )
             if cycles.filtered(lambda s: s.active and not s.reached_at):
                 continue
-            target = policy._sla_target_for("next_response", ticket.priority)
+            target = config.target_for("next_response", ticket.priority)
             if not target:
                 continue
             vals = ticket._sla_new_status_vals(
-                policy, target, "next_response", max(cycles.mapped("cycle"), default=0) + 1, at
+                config, target, "next_response", max(cycles.mapped("cycle"), default=0) + 1, at, replay=False
             )
-            if ticket.stage_id in policy.pause_stage_ids and policy.pause_next_response:
-                vals["event_ids"].append(Command.create({"kind": "pause", "at": at, "reason": ticket.stage_id.name}))
-            touched |= Status.create(vals)
+            created |= Status._sla_create_evaluated([vals], at)
         if touched:
-            now = self._sla_now()
-            touched._sla_evaluate(max(now, at))
+            touched._sla_evaluate(at)
             Status._sla_schedule_after(touched)
 
     # ------------------------------------------------------------ exemption
@@ -633,3 +682,73 @@ class HelpdeskTicket(models.Model):
     def _sla_after_evaluate(self):
         """Hook run after the tick cron evaluated clocks of these tickets."""
         return True
+
+    # ------------------------------------------------------------ demo data
+    @api.model
+    def _sla_demo_scenarios(self):
+        """Demo tickets whose clocks show every state, built by replaying their history
+        (replies, pauses, closures, an exemption) at past instants. Demo data only."""
+        now = fields.Datetime.now()
+        agent = self.env.ref("base.user_demo", raise_if_not_found=False) or self.env.user
+        team = self.env.ref("helpdesk_mgmt.helpdesk_team_1", raise_if_not_found=False)
+        awaiting = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        vip = self.env.ref("base.res_partner_10")
+        premium = self.env.ref("base.res_partner_12")
+        new_york = self.env.ref("base.res_partner_18")
+
+        def ticket(name, partner, start, priority="1"):
+            return self.with_context(sla_now=start).create(
+                {
+                    "name": f"[SLA demo] {name}",
+                    "description": f"<p>{name}</p>",
+                    "partner_id": partner.id,
+                    "team_id": team.id if team else False,
+                    "priority": priority,
+                    "sla_start": start,
+                }
+            )
+
+        def reply(record, at, body="Thanks, we are looking into it."):
+            record.with_user(agent).sudo().with_context(sla_now=at).message_post(
+                body=body, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+
+        def customer_says(record, at, body="Any news on this?"):
+            record.with_context(sla_now=at).message_post(
+                body=body,
+                author_id=record.partner_id.id,
+                message_type="email",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+        def move(record, stage, at):
+            record.with_context(sla_now=at).write({"stage_id": stage.id})
+
+        hour = timedelta(hours=1)
+        ticket("Running: new laptop request", premium, now)
+        ticket("At risk: VPN drops every hour", vip, now - 0.75 * hour)
+        ticket("Breached: ERP is down", vip, now - 3 * hour, priority="3")
+        paused = ticket("Paused: waiting for the customer's logs", premium, now - 26 * hour)
+        reply(paused, now - 25 * hour, "Could you send us the logs?")
+        move(paused, awaiting, now - 25 * hour)
+        met = ticket("Met: password reset", vip, now - 5 * hour)
+        reply(met, now - 5 * hour + timedelta(minutes=20))
+        move(met, done, now - 3 * hour)
+        late = ticket("Failed: resolved late", vip, now - 48 * hour)
+        reply(late, now - 47.5 * hour)
+        move(late, done, now - 36 * hour)
+        exempted = ticket("Exempted: regional power outage", premium, now - 30 * hour)
+        exempted._sla_exempt("Force majeure: regional power outage (contract clause 9.2)")
+        cycles = ticket("Next response: follow-ups from New York", new_york, now - 50 * hour)
+        reply(cycles, now - 49 * hour)
+        customer_says(cycles, now - 47 * hour)
+        reply(cycles, now - 45 * hour, "Here is a workaround while we fix it.")
+        customer_says(cycles, now - 2 * hour, "The workaround stopped working.")
+        # helpdesk_mgmt's own demo tickets predate this module: give them their clocks
+        while self.search_count([("sla_dirty", "=", True)], limit=1):
+            self._cron_sla_reevaluate()
+        # store what the deadlines passed so far imply (breaches, internal targets)
+        self.env["helpdesk.ticket.sla.status"].search(
+            [("state", "in", ("running", "paused", "breached")), ("reached_at", "=", False)]
+        )._sla_evaluate(now)

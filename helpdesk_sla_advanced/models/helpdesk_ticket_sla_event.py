@@ -1,10 +1,8 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
-from sla_engine import ClockEvent, EventKind
-
-from .sla_tools import EVENT_KINDS, TIME_KINDS, aware, duration
+from .sla_tools import EVENT_KINDS, TIME_KINDS, engine_event
 
 
 class HelpdeskTicketSlaEvent(models.Model):
@@ -13,6 +11,20 @@ class HelpdeskTicketSlaEvent(models.Model):
     _name = "helpdesk.ticket.sla.event"
     _description = "Helpdesk Ticket SLA Event"
     _order = "at, id"
+    _log_access = False  # immutable: ``at`` and ``user_id`` say when and by whom
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        missing = [vals for vals in vals_list if vals.get("status_id") and not vals.get("ticket_id")]
+        if missing:
+            statuses = self.env["helpdesk.ticket.sla.status"].browse({vals["status_id"] for vals in missing})
+            by_id = {status.id: status for status in statuses}
+            for vals in missing:
+                status = by_id[vals["status_id"]]
+                vals["ticket_id"] = status.ticket_id.id
+                vals["company_id"] = status.company_id.id
+        return super().create(vals_list)
+
     _rec_name = "kind"
 
     status_id = fields.Many2one(
@@ -22,8 +34,9 @@ class HelpdeskTicketSlaEvent(models.Model):
         ondelete="cascade",
         readonly=True,
     )
-    ticket_id = fields.Many2one(related="status_id.ticket_id", store=True, index=True)
-    company_id = fields.Many2one(related="status_id.company_id", store=True)
+    # copied from the clock at creation (an event never moves): no recompute on insert
+    ticket_id = fields.Many2one(comodel_name="helpdesk.ticket", readonly=True, ondelete="cascade")
+    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     kind = fields.Selection(selection=EVENT_KINDS, required=True, readonly=True)
     at = fields.Datetime(required=True, readonly=True, help="When it happened (the clock's time).")
     reason = fields.Char(readonly=True)
@@ -39,13 +52,13 @@ class HelpdeskTicketSlaEvent(models.Model):
     def _engine_event(self):
         """The sla_engine event this record stands for."""
         self.ensure_one()
-        target = None
-        if self.kind == "target":
-            from sla_engine import Target
-
-            target = Target(
-                duration(self.contractual_hours),
-                duration(self.internal_hours) if self.internal_hours else None,
-                business=self.time_kind != "calendar",
-            )
-        return ClockEvent(EventKind(self.kind), aware(self.at), self.reason or "", target)
+        return engine_event(
+            {
+                "kind": self.kind,
+                "at": self.at,
+                "reason": self.reason,
+                "contractual_hours": self.contractual_hours,
+                "internal_hours": self.internal_hours,
+                "time_kind": self.time_kind,
+            }
+        )

@@ -18,7 +18,7 @@ class HelpdeskTicketSlaPeriod(models.Model):
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket", required=True, index=True, ondelete="cascade", readonly=True
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(comodel_name="res.company", index=True, readonly=True)
     team_id = fields.Many2one(comodel_name="helpdesk.ticket.team", readonly=True, index="btree_not_null")
     user_id = fields.Many2one(comodel_name="res.users", string="Assigned user", readonly=True)
     stage_id = fields.Many2one(comodel_name="helpdesk.ticket.stage", readonly=True)

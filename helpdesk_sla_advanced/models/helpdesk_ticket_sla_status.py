@@ -1,7 +1,6 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.fields import Domain
@@ -10,9 +9,33 @@ from odoo.tools import SQL
 from sla_engine import ClockError, SlaClock, SlaEngineError, Target
 
 from .resource_calendar import CalendarUnavailable
-from .sla_tools import METRICS, STATUS_STATES, TIME_KINDS, aware, duration, hours, naive
+from .sla_tools import (
+    METRICS,
+    STATUS_STATES,
+    TIME_KINDS,
+    aware,
+    duration,
+    engine_event,
+    engine_target,
+    hours,
+    naive,
+)
 
 _logger = logging.getLogger(__name__)
+
+
+_BOOLEAN_COLUMNS = {"active", "paused"}
+
+
+def _db_value(value, column):
+    """An ORM value as a column value: False means NULL, except in boolean columns."""
+    if column in _BOOLEAN_COLUMNS:
+        return bool(value)
+    return None if value is False else value
+
+
+# {database: earliest committed trigger of the tick cron planned by this process}
+_planned_triggers = {}
 
 # values of the status a clock evaluation writes
 EVALUATED_FIELDS = (
@@ -49,28 +72,36 @@ class HelpdeskTicketSlaStatus(models.Model):
     _description = "Helpdesk Ticket SLA Status"
     _order = "ticket_id, metric_sequence, cycle, id"
 
+    # indexed by the unique (ticket_id, metric, cycle) index below
     ticket_id = fields.Many2one(
-        comodel_name="helpdesk.ticket", required=True, index=True, ondelete="cascade", readonly=True
+        comodel_name="helpdesk.ticket", required=True, ondelete="cascade", readonly=True
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company", readonly=True, help="The ticket's company (kept in step)."
+    )
     partner_id = fields.Many2one(
-        related="ticket_id.commercial_partner_id", store=True, string="Customer", index="btree_not_null"
+        related="ticket_id.commercial_partner_id",
+        store=True,
+        precompute=True,
+        string="Customer",
+        index="btree_not_null",
     )
-    team_id = fields.Many2one(related="ticket_id.team_id", store=True, index="btree_not_null")
+    team_id = fields.Many2one(
+        related="ticket_id.team_id", store=True, precompute=True, index="btree_not_null"
+    )
     user_id = fields.Many2one(related="ticket_id.user_id", string="Assigned user")
     priority = fields.Selection(related="ticket_id.priority")
     active = fields.Boolean(
         default=True,
         readonly=True,
-        help="Archived when the ticket's policy no longer has a target for this metric; "
-        "its history is kept.",
+        help="Archived when the ticket's policy no longer has a target for this metric; its history is kept.",
     )
     policy_id = fields.Many2one(
-        comodel_name="helpdesk.sla.policy", readonly=True, ondelete="restrict", index=True
+        comodel_name="helpdesk.sla.policy", readonly=True, ondelete="restrict", index="btree_not_null"
     )
     target_id = fields.Many2one(comodel_name="helpdesk.sla.target", readonly=True, ondelete="set null")
     metric = fields.Selection(selection=METRICS, required=True, readonly=True)
-    metric_sequence = fields.Integer(compute="_compute_metric_sequence", store=True)
+    metric_sequence = fields.Integer(readonly=True, help="Display order of the metric.")
     cycle = fields.Integer(default=1, readonly=True, help="Next response: one cycle per customer message.")
     calendar_id = fields.Many2one(
         comodel_name="resource.calendar",
@@ -83,17 +114,20 @@ class HelpdeskTicketSlaStatus(models.Model):
     contractual_hours = fields.Float(string="Contractual Target (h)", readonly=True)
     internal_hours = fields.Float(string="Internal Target (h)", readonly=True)
     time_kind = fields.Selection(selection=TIME_KINDS, string="Count", readonly=True)
-    state = fields.Selection(selection=STATUS_STATES, default="pending", readonly=True, index=True)
+    state = fields.Selection(selection=STATUS_STATES, default="pending", readonly=True)
     deadline = fields.Datetime(string="Due", readonly=True, help="Contractual deadline.")
     internal_deadline = fields.Datetime(string="Internal Due", readonly=True)
     reached_at = fields.Datetime(readonly=True)
     breached_at = fields.Datetime(readonly=True, help="The deadline that was missed.")
     internal_breached_at = fields.Datetime(readonly=True, string="At Risk Since")
     working_hours = fields.Float(
-        string="Elapsed (h)", readonly=True, help="Time counted so far (business or calendar)."
+        string="Elapsed (h)",
+        readonly=True,
+        aggregator="avg",
+        help="Time counted so far (business or calendar).",
     )
-    calendar_hours = fields.Float(string="Elapsed Wall-Clock (h)", readonly=True)
-    paused_hours = fields.Float(string="Paused (h)", readonly=True)
+    calendar_hours = fields.Float(string="Elapsed Wall-Clock (h)", readonly=True, aggregator="avg")
+    paused_hours = fields.Float(string="Paused (h)", readonly=True, aggregator="avg")
     time_left_hours = fields.Float(
         string="Left at Last Evaluation (h)", readonly=True, help="Negative when overdue."
     )
@@ -121,12 +155,17 @@ class HelpdeskTicketSlaStatus(models.Model):
         "(ticket_id, metric, cycle)", "A ticket has one clock per metric and cycle."
     )
     _running_deadline_idx = models.Index("(deadline) WHERE state = 'running'")
+    _open_state_idx = models.Index("(state) WHERE state IN ('running', 'paused', 'breached')")
 
-    @api.depends("metric")
-    def _compute_metric_sequence(self):
+    @api.model_create_multi
+    def create(self, vals_list):
         order = {key: index for index, (key, _label) in enumerate(METRICS)}
-        for status in self:
-            status.metric_sequence = order.get(status.metric, 99)
+        tickets = self.env["helpdesk.ticket"].browse({vals["ticket_id"] for vals in vals_list})
+        company = {ticket.id: ticket.company_id.id for ticket in tickets}
+        for vals in vals_list:
+            vals.setdefault("metric_sequence", order.get(vals.get("metric"), 99))
+            vals.setdefault("company_id", company[vals["ticket_id"]])
+        return super().create(vals_list)
 
     @api.depends("metric", "cycle", "ticket_id")
     def _compute_display_name(self):
@@ -153,14 +192,10 @@ class HelpdeskTicketSlaStatus(models.Model):
     def _sla_clocks(self, calendars=None):
         """{status id: SlaClock, or an error message}: one events query, one calendar fetch each."""
         calendars = calendars if calendars is not None else self._sla_engine_calendars()
-        events_by_status = defaultdict(list)
-        events = (
-            self.env["helpdesk.ticket.sla.event"]
-            .sudo()
-            .search([("status_id", "in", self.ids)], order="at, id")
-        )
-        for event in events:
-            events_by_status[event.status_id.id].append(event)
+        # o2m read: cached right after creation, else one query for all the clocks
+        events_by_status = {
+            status.id: sorted(status.sudo().event_ids, key=lambda e: (e.at, e.id)) for status in self
+        }
         result = {}
         for status in self:
             calendar = calendars[(status.calendar_id.id or 0, status.tz or "UTC")]
@@ -201,6 +236,151 @@ class HelpdeskTicketSlaStatus(models.Model):
             changed = {k: v for k, v in vals.items() if status[k] != v or k == "evaluated_at"}
             status.sudo().write(changed)
         return earliest
+
+    @api.model
+    def _sla_create_evaluated(self, vals_list, now):
+        """Create clocks whose values are already computed from their events (in memory),
+        so that a new clock costs one INSERT and no read-back or UPDATE."""
+        if not vals_list:
+            return self.browse()
+        at = aware(now)
+        keys = {(vals["calendar_id"] or 0, vals["tz"] or "UTC") for vals in vals_list}
+        calendars = self.env["resource.calendar"].sudo()._sla_engine_calendars(keys)
+        for vals in vals_list:
+            calendar = calendars[(vals["calendar_id"] or 0, vals["tz"] or "UTC")]
+            if isinstance(calendar, CalendarUnavailable):
+                vals.update({"error": calendar.message, "evaluated_at": now})
+                continue
+            events = [engine_event(command[2]) for command in vals["event_ids"]]
+            target = next(
+                (e.target for e in events if e.target is not None),
+                engine_target(vals["contractual_hours"], vals["internal_hours"], vals["time_kind"]),
+            )
+            try:
+                result = SlaClock(calendar, target, events).status(at)
+            except (SlaEngineError, ClockError) as exc:
+                vals.update({"error": str(exc), "evaluated_at": now})
+                continue
+            vals.update(self._sla_values(result, now))
+        statuses = self._sla_insert(vals_list)
+        times = [vals["next_action_at"] for vals in vals_list if vals.get("next_action_at")]
+        if times:
+            self._sla_schedule_at(min(times))
+        return statuses
+
+    # columns of a new clock, in the order of the INSERT below
+    _SLA_INSERT_COLUMNS = (
+        "ticket_id",
+        "company_id",
+        "partner_id",
+        "team_id",
+        "active",
+        "policy_id",
+        "target_id",
+        "metric",
+        "metric_sequence",
+        "cycle",
+        "calendar_id",
+        "tz",
+        "start",
+        *EVALUATED_FIELDS,
+    )
+    _SLA_EVENT_COLUMNS = (
+        "ticket_id",
+        "company_id",
+        "kind",
+        "at",
+        "reason",
+        "policy_id",
+        "contractual_hours",
+        "internal_hours",
+        "time_kind",
+    )
+
+    @api.model
+    def _sla_insert(self, vals_list):
+        """INSERT new clocks and their events: one statement for any number of clocks.
+
+        This is the hot path of ticket creation, where the ORM's generic ``create`` cost
+        more than the rest of the SLA work together. The values are complete (computed
+        by the engine); the tickets' clock lists are invalidated and their summaries
+        marked for recomputation, as ``create`` would do.
+        """
+        order = {key: index for index, (key, _label) in enumerate(METRICS)}
+        tickets = self.env["helpdesk.ticket"].browse({vals["ticket_id"] for vals in vals_list})
+        info = {t.id: (t.company_id.id, t.commercial_partner_id.id, t.team_id.id) for t in tickets}
+        uid, stamp = self.env.uid, self.env.cr.now()
+        rows = []
+        for vals in vals_list:
+            company_id, partner_id, team_id = info[vals["ticket_id"]]
+            vals.update(
+                company_id=company_id,
+                partner_id=partner_id,
+                team_id=team_id,
+                active=True,
+                metric_sequence=order.get(vals["metric"], 99),
+                cycle=vals.get("cycle", 1),
+            )
+            rows.append(
+                SQL(
+                    "%s",
+                    (*(_db_value(vals.get(c), c) for c in self._SLA_INSERT_COLUMNS), uid, stamp, uid, stamp),
+                )
+            )
+        event_rows = []
+        for vals in vals_list:
+            for command in vals["event_ids"]:
+                event = command[2]
+                event_rows.append(
+                    SQL(
+                        "%s",
+                        (
+                            vals["ticket_id"],
+                            vals["metric"],
+                            vals["cycle"],
+                            len(event_rows),
+                            *(_db_value(event.get(c), c) for c in self._SLA_EVENT_COLUMNS[1:]),
+                        ),
+                    )
+                )
+        audit = ("create_uid", "create_date", "write_uid", "write_date")
+        self.flush_model()
+        self.env["helpdesk.ticket.sla.event"].flush_model()
+        # one round trip: the clocks, then their events joined on (ticket, metric, cycle)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH new_status AS (
+                    INSERT INTO helpdesk_ticket_sla_status (%(status_columns)s) VALUES %(status_rows)s
+                    RETURNING id, ticket_id, metric, cycle
+                ), new_event AS (
+                    INSERT INTO helpdesk_ticket_sla_event
+                        (status_id, ticket_id, company_id, kind, at, reason, policy_id,
+                         contractual_hours, internal_hours, time_kind, user_id)
+                    SELECT s.id, s.ticket_id, v.company_id::int4, v.kind::varchar, v.at::timestamp,
+                           v.reason::varchar, v.policy_id::int4, v.contractual_hours::float8,
+                           v.internal_hours::float8, v.time_kind::varchar, %(uid)s
+                      FROM (VALUES %(event_rows)s) AS v(ticket_id, metric, cycle, seq, company_id, kind, at,
+                                                        reason, policy_id, contractual_hours,
+                                                        internal_hours, time_kind)
+                      JOIN new_status s
+                        ON s.ticket_id = v.ticket_id AND s.metric = v.metric AND s.cycle = v.cycle
+                     ORDER BY v.seq
+                )
+                SELECT id, ticket_id, metric, cycle FROM new_status
+                """,
+                status_columns=SQL(", ").join(SQL.identifier(c) for c in (*self._SLA_INSERT_COLUMNS, *audit)),
+                status_rows=SQL(", ").join(rows),
+                event_rows=SQL(", ").join(event_rows),
+                uid=uid,
+                stamp=stamp,
+            )
+        )
+        by_key = {(ticket_id, metric, cycle): status_id for status_id, ticket_id, metric, cycle in rows}
+        ids = [by_key[(vals["ticket_id"], vals["metric"], vals["cycle"])] for vals in vals_list]
+        tickets.invalidate_recordset(["sla_status_ids"])
+        tickets.modified(["sla_status_ids"])
+        return self.browse(ids)
 
     def _sla_values(self, result, now):
         """Stored values for an engine ``ClockStatus``."""
@@ -305,23 +485,56 @@ class HelpdeskTicketSlaStatus(models.Model):
 
     @api.model
     def _sla_schedule_after(self, statuses):
-        """Make sure the tick cron wakes up by the earliest next instant of ``statuses``."""
+        """Make sure the tick cron wakes up by the earliest next instant of ``statuses``.
+
+        A committed trigger this process planned and that has not fired yet is remembered,
+        so that creating tickets one by one does not query the triggers each time.
+        """
         times = [s.next_action_at for s in statuses if s.next_action_at]
-        if not times:
-            return
-        at = min(times)
-        cron = self.env.ref("helpdesk_sla_advanced.ir_cron_sla_tick").sudo()
-        cron.flush_recordset()
+        if times:
+            self._sla_schedule_at(min(times))
+
+    @api.model
+    def _sla_schedule_at(self, at):
+        """Make sure the tick cron wakes up by ``at``."""
+        dbname = self.env.cr.dbname
+        now = fields.Datetime.now()
+        known = _planned_triggers.get(dbname)
+        if known and now < known <= at:
+            return  # committed earlier by this process, not fired yet
+        planned_here = self.env.cr.cache.get("sla_tick_planned")
+        if planned_here and now < planned_here <= at:
+            return  # planned earlier in this transaction
+        cron = self._sla_tick_cron()
         self.env["ir.cron.trigger"].flush_model()
         planned = self.env.execute_query(
             SQL(
-                "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
+                "SELECT min(call_at) FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s",
                 cron.id,
                 at,
             )
-        )
-        if not planned:
-            cron._trigger(at)
+        )[0][0]
+        cache = self.env.cr.cache
+        if planned:
+            cache["sla_tick_planned"] = planned
+            return
+        cron._trigger(at)
+        cache["sla_tick_planned"] = at
+        # a rolled back transaction takes its trigger with it
+        self.env.cr.postrollback.add(lambda: cache.pop("sla_tick_planned", None))
+        self.env.cr.postcommit.add(lambda: cache.pop("sla_tick_planned", None))
+
+        def remember():
+            current = _planned_triggers.get(dbname)
+            if not current or current <= fields.Datetime.now() or at < current:
+                _planned_triggers[dbname] = at
+
+        self.env.cr.postcommit.add(remember)
+
+    @api.model
+    def _sla_tick_cron(self):
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id("helpdesk_sla_advanced.ir_cron_sla_tick")
+        return self.env["ir.cron"].sudo().browse(cron_id)
 
     @api.model
     def _sla_schedule_tick(self, at=None):
@@ -330,4 +543,4 @@ class HelpdeskTicketSlaStatus(models.Model):
             first = self.search([("next_action_at", "!=", False)], order="next_action_at", limit=1)
             at = first.next_action_at
         if at:
-            self.env.ref("helpdesk_sla_advanced.ir_cron_sla_tick").sudo()._trigger(at)
+            self._sla_tick_cron()._trigger(at)

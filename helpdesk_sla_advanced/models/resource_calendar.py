@@ -2,20 +2,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Translate ``resource.calendar`` records into ``sla_engine.WorkingCalendar``.
 
-One SQL query reads a signature of every calendar asked for (its own, its
-attendances' and its public holidays' last change); engine calendars are kept
-in a per-process cache under that signature, so that the attendances and the
-holidays of a calendar are read once per change, not once per ticket, and the
-engine's materialised working time is reused across requests.
+Engine calendars are cached per registry with ``ormcache`` and dropped whenever a
+calendar, its hours or a public holiday changes (in any worker: Odoo signals cache
+invalidations through the database), so that the hours and holidays of a calendar
+are read once per change, not once per ticket, and the engine's materialised working
+time is reused across requests.
 """
 
-import threading
-from collections import OrderedDict
 from datetime import timezone
 
-from odoo import api, models
+from odoo import api, models, tools
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
 from odoo.tools.date_utils import float_to_time
 
 from sla_engine import SlaEngineError, WorkingCalendar
@@ -23,9 +20,6 @@ from sla_engine import SlaEngineError, WorkingCalendar
 from .sla_tools import zone_name
 
 ALWAYS = 0  # key used for the 24/7 calendar (no resource.calendar)
-_CACHE_SIZE = 256
-_cache = OrderedDict()
-_cache_lock = threading.Lock()
 
 
 class CalendarUnavailable:
@@ -96,89 +90,46 @@ class ResourceCalendar(models.Model):
             for calendar in self:
                 if leave.calendar_id == calendar or (
                     not leave.calendar_id
-                    and (not leave.company_id or not calendar.company_id or leave.company_id == calendar.company_id)
+                    and (
+                        not leave.company_id
+                        or not calendar.company_id
+                        or leave.company_id == calendar.company_id
+                    )
                 ):
                     result[calendar.id].append(span)
         return result
-
-    def _sla_signatures(self):
-        """{calendar id: signature} where the signature changes with any edit of the
-        calendar, its attendances or the holidays that apply to it."""
-        if not self:
-            return {}
-        self.env["resource.calendar"].flush_model()
-        self.env["resource.calendar.attendance"].flush_model()
-        self.env["resource.calendar.leaves"].flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT c.id, c.write_date, c.tz,
-                       (SELECT ARRAY[count(*)::text, max(a.write_date)::text]
-                          FROM resource_calendar_attendance a WHERE a.calendar_id = c.id),
-                       (SELECT ARRAY[count(*)::text, max(l.write_date)::text]
-                          FROM resource_calendar_leaves l
-                         WHERE l.resource_id IS NULL
-                           AND (l.calendar_id = c.id
-                                OR (l.calendar_id IS NULL
-                                    AND (l.company_id IS NULL OR c.company_id IS NULL
-                                         OR l.company_id = c.company_id))))
-                  FROM resource_calendar c
-                 WHERE c.id IN %s
-                """,
-                tuple(self.ids),
-            )
-        )
-        return {row[0]: tuple(map(str, row[1:])) for row in rows}
 
     @api.model
     def _sla_engine_calendars(self, keys):
         """Engine calendars for ``keys``, a set of ``(calendar id or ALWAYS, tz name)``.
 
-        Returns ``{key: WorkingCalendar}``; a calendar the engine cannot use maps
-        to a :class:`CalendarUnavailable` that says why (the caller shows it on
-        the ticket instead of failing).  One signature query for all calendars;
-        attendances and holidays are read only for calendars not in the cache.
+        Returns ``{key: WorkingCalendar}``; a calendar the engine cannot use maps to a
+        :class:`CalendarUnavailable` that says why (the caller shows it on the ticket
+        instead of failing). Calendars are cached per registry (``ormcache``) and the
+        cache is cleared whenever a calendar, its hours or a public holiday changes, so
+        a warm lookup costs no query at all.
         """
-        result = {}
-        calendar_ids = {cal_id for cal_id, _tz in keys if cal_id != ALWAYS}
-        calendars = self.browse(calendar_ids).exists()
-        signatures = calendars._sla_signatures()
-        dbname = self.env.cr.dbname
-        missing = {}
-        for key in keys:
-            cal_id, tz = key
-            if cal_id == ALWAYS:
-                try:
-                    result[key] = _always(tz)
-                except SlaEngineError as exc:
-                    result[key] = CalendarUnavailable(str(exc))
-                continue
-            if cal_id not in signatures:
-                result[key] = CalendarUnavailable(
-                    self.env._("The working calendar (id %(id)s) no longer exists.", id=cal_id)
-                )
-                continue
-            cache_key = (dbname, cal_id, tz, signatures[cal_id])
-            with _cache_lock:
-                found = _cache.get(cache_key)
-                if found is not None:
-                    _cache.move_to_end(cache_key)
-            if found is not None:
-                result[key] = found
-            else:
-                missing.setdefault(cal_id, []).append((key, cache_key))
-        if missing:
-            todo = self.browse(list(missing))
-            closures = todo._sla_closures_by_calendar()
-            for calendar in todo:
-                for key, cache_key in missing[calendar.id]:
-                    built = calendar._sla_build_engine_calendar(key[1], closures[calendar.id])
-                    result[key] = built
-                    with _cache_lock:
-                        _cache[cache_key] = built
-                        while len(_cache) > _CACHE_SIZE:
-                            _cache.popitem(last=False)
-        return result
+        return {key: self._sla_engine_calendar(*key) for key in keys}
+
+    @api.model
+    @tools.ormcache("cal_id", "tz", "self.env.lang")
+    def _sla_engine_calendar(self, cal_id, tz):
+        if cal_id == ALWAYS:
+            try:
+                return WorkingCalendar.always(zone_name(tz))
+            except SlaEngineError as exc:
+                return CalendarUnavailable(str(exc))
+        calendar = self.sudo().browse(cal_id).exists()
+        if not calendar:
+            return CalendarUnavailable(
+                self.env._("The working calendar (id %(id)s) no longer exists.", id=cal_id)
+            )
+        return calendar._sla_build_engine_calendar(tz, calendar._sla_closures_by_calendar()[calendar.id])
+
+    @api.model
+    def _sla_clear_calendars(self):
+        """Forget the cached engine calendars (a calendar, its hours or a holiday changed)."""
+        self.env.registry.clear_cache()
 
     def _sla_build_engine_calendar(self, tz, closures):
         self.ensure_one()
@@ -203,26 +154,21 @@ class ResourceCalendar(models.Model):
 
     # ------------------------------------------------------------ changes
     def _sla_policies(self):
-        return self.env["helpdesk.sla.policy"].sudo().with_context(active_test=False).search(
-            [("resource_calendar_id", "in", self.ids)]
+        return (
+            self.env["helpdesk.sla.policy"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("resource_calendar_id", "in", self.ids)])
         )
 
     def write(self, vals):
         result = super().write(vals)
+        if {"tz", "attendance_ids", "two_weeks_calendar", "flexible_hours", "company_id", "name"} & set(vals):
+            # clears both the cached engine calendars and the policy configs (calendar zones)
+            self._sla_clear_calendars()
         if {"tz", "attendance_ids", "two_weeks_calendar", "flexible_hours", "company_id"} & set(vals):
             policies = self._sla_policies()
             if policies:
                 policies.filtered("active").resource_calendar_id._sla_check_usable()
                 policies._sla_queue_reevaluation(calendar_only=True)
         return result
-
-
-def _always(tz):
-    key = (None, ALWAYS, tz, None)
-    with _cache_lock:
-        found = _cache.get(key)
-    if found is None:
-        found = WorkingCalendar.always(zone_name(tz))
-        with _cache_lock:
-            _cache[key] = found
-    return found

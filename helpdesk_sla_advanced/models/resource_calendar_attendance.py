@@ -7,6 +7,7 @@ class ResourceCalendarAttendance(models.Model):
     _inherit = "resource.calendar.attendance"
 
     def _sla_calendar_changed(self, calendars):
+        self.env["resource.calendar"]._sla_clear_calendars()
         policies = calendars._sla_policies()
         if policies:
             policies.filtered("active").resource_calendar_id._sla_check_usable()

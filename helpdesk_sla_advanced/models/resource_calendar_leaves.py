@@ -11,6 +11,7 @@ class ResourceCalendarLeaves(models.Model):
         public = self.filtered(lambda leave: not leave.resource_id)
         if not public:
             return
+        self.env["resource.calendar"]._sla_clear_calendars()
         Policy = self.env["helpdesk.sla.policy"].sudo()
         if any(not leave.calendar_id for leave in public):
             policies = Policy.search([("calendar_mode", "=", "calendar")])

@@ -4,6 +4,8 @@
 
 from datetime import timedelta, timezone
 
+from sla_engine import ClockEvent, EventKind, Target
+
 METRICS = [
     ("first_response", "First response"),
     ("next_response", "Next response"),
@@ -63,3 +65,74 @@ def hours(value):
 def duration(value_hours):
     """float hours -> timedelta, rounded to the second."""
     return timedelta(seconds=round((value_hours or 0.0) * 3600))
+
+
+def engine_target(contractual_hours, internal_hours, time_kind):
+    """The sla_engine Target for stored target values."""
+    return Target(
+        duration(contractual_hours),
+        duration(internal_hours) if internal_hours else None,
+        business=time_kind != "calendar",
+    )
+
+
+def engine_event(values):
+    """The sla_engine ClockEvent for the values of a ``helpdesk.ticket.sla.event``."""
+    target = None
+    if values["kind"] == "target":
+        target = engine_target(values["contractual_hours"], values["internal_hours"], values["time_kind"])
+    return ClockEvent(EventKind(values["kind"]), aware(values["at"]), values.get("reason") or "", target)
+
+
+class TargetConfig:
+    """A target as plain data (cached; no record access)."""
+
+    __slots__ = ("id", "metric", "priority", "contractual_hours", "internal_hours", "time_kind")
+
+    def __init__(self, target):
+        self.id = target.id
+        self.metric = target.metric
+        self.priority = target.priority or False
+        self.contractual_hours = target.contractual_hours
+        self.internal_hours = target.internal_hours
+        self.time_kind = target.time_kind
+
+
+class PolicyConfig:
+    """What matching and clocks need of a policy, as plain data cached per registry, so that
+    creating a ticket reads no policy, target or calendar record."""
+
+    __slots__ = (
+        "id",
+        "name",
+        "company_id",
+        "rule",
+        "calendar_id",
+        "calendar_tz",
+        "tz_source",
+        "pause_stage_ids",
+        "pause_next_response",
+        "targets",
+    )
+
+    def __init__(self, policy, rule):
+        self.id = policy.id
+        self.name = policy.display_name
+        self.company_id = policy.company_id.id or False
+        self.rule = rule
+        always = policy.calendar_mode == "always"
+        self.calendar_id = 0 if always else policy.resource_calendar_id.id
+        self.calendar_tz = False if always else policy.resource_calendar_id.tz
+        self.tz_source = policy.tz_source
+        self.pause_stage_ids = frozenset(policy.pause_stage_ids.ids)
+        self.pause_next_response = policy.pause_next_response
+        self.targets = {}
+        for target in policy.target_ids:
+            self.targets.setdefault((target.metric, target.priority or False), TargetConfig(target))
+
+    def target_for(self, metric, priority):
+        """The target of ``metric`` for ``priority``, else the one for every priority."""
+        return self.targets.get((metric, priority)) or self.targets.get((metric, False))
+
+    def pauses(self, metric):
+        return metric == "resolution" or (metric == "next_response" and self.pause_next_response)

@@ -134,8 +134,10 @@ class SlaCase(TransactionCase):
     @classmethod
     def _clock(cls, ticket, metric, cycle=1):
         """The clock of ``metric`` (archived ones included)."""
-        return cls.env["helpdesk.ticket.sla.status"].with_context(active_test=False).search(
-            [("ticket_id", "=", ticket.id), ("metric", "=", metric), ("cycle", "=", cycle)]
+        return (
+            cls.env["helpdesk.ticket.sla.status"]
+            .with_context(active_test=False)
+            .search([("ticket_id", "=", ticket.id), ("metric", "=", metric), ("cycle", "=", cycle)])
         )
 
     def _reply(self, ticket, at, user=None, body="We are on it."):

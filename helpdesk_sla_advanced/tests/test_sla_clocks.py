@@ -4,8 +4,8 @@
 Monday 2025-03-10 is a public holiday. Times in comments are Paris time; stored
 values are naive UTC (Paris is UTC+1 in March 2025)."""
 
-from odoo.fields import Command
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from .common import FRIDAY_5PM_PARIS, SlaCase, utc
@@ -400,7 +400,9 @@ class TestBreachAndExemption(SlaCase):
 class TestUnusableCalendar(SlaCase):
     def test_ticket_keeps_working_and_shows_why(self):
         # a zone the engine does not know, written behind the ORM's back
-        self.env.cr.execute("UPDATE resource_calendar SET tz = 'Mars/Olympus_Mons' WHERE id = %s", [self.calendar.id])
+        self.env.cr.execute(
+            "UPDATE resource_calendar SET tz = 'Mars/Olympus_Mons' WHERE id = %s", [self.calendar.id]
+        )
         self.calendar.invalidate_recordset(["tz"])
         ticket = self._ticket(at=FRIDAY_5PM_PARIS)
         clock = self._clock(ticket, "resolution")
