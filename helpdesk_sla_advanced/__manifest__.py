@@ -17,6 +17,7 @@
         "security/helpdesk_sla_advanced_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "data/helpdesk_sla_priority_data.xml",
         "data/helpdesk_sla_policy_data.xml",
         "views/helpdesk_sla_tier_views.xml",

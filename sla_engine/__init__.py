@@ -6,6 +6,7 @@ Pure Python, standard library only; it never imports Odoo.  The Odoo addon
 
 from .calendar import Shift, WorkingCalendar, from_utc_naive, get_zone, to_utc_naive
 from .clock import ClockEvent, ClockState, ClockStatus, EventKind, Pause, SlaClock, Target
+from .escalation import Level, Plan, Trigger, level_times, plan
 from .errors import (
     CalendarRangeError,
     ClockError,
@@ -25,9 +26,12 @@ __all__ = [
     "ClockState",
     "ClockStatus",
     "EventKind",
+    "Level",
     "Pause",
+    "Plan",
     "SlaClock",
     "Target",
+    "Trigger",
     "EmptyScheduleError",
     "MalformedIntervalError",
     "NaiveDatetimeError",
@@ -37,5 +41,7 @@ __all__ = [
     "WorkingCalendar",
     "from_utc_naive",
     "get_zone",
+    "level_times",
+    "plan",
     "to_utc_naive",
 ]

@@ -27,7 +27,8 @@ turned into instants as follows:
   starts at its first occurrence;
 * the shift **ends** at the first instant from which the wall clock reads at least
   its local end for good: an end inside a gap ends when the gap ends; an end that
-  occurs twice ends at its second occurrence.
+  occurs twice ends at its second occurrence, or at its first when it is the very
+  start of the repeated hour (the clock never reads less afterwards).
 
 So, in Europe/Paris, a shift 01:00-03:00 lasts one hour on the night clocks go
 forward and three hours on the night they go back; a 22:00-06:00 night shift
@@ -333,6 +334,7 @@ class WorkingCalendar:
         )
         self._lock = threading.Lock()
         self._cov: _Coverage | None = None
+        self._week_bound: tuple[int, int, int] | None = None
 
     @classmethod
     def always(cls, tz: str = "UTC") -> WorkingCalendar:
@@ -389,9 +391,14 @@ class WorkingCalendar:
             return local_us - off0
         first, second = local_us - off0, local_us - off1
         if off0 > off1:
-            # Fall-back fold: the wall time happens twice; starts take the first
-            # occurrence, ends the second.
-            return second if end else first
+            # Fall-back fold: the wall time happens twice. A start takes the first
+            # occurrence. An end takes the second, unless the wall time is where the
+            # repeated range begins: then the clock never reads less than it again
+            # after the first occurrence, which is the end.
+            if not end:
+                return first
+            before = (_us_to_utc(second - 1).astimezone(self.tz)).replace(tzinfo=None)
+            return second if before < naive else first
         # Spring-forward gap: the wall time never happens; it starts (or ends)
         # when the gap ends, the transition instant, found by bisection between
         # the two readings (transitions fall on whole seconds).
@@ -503,9 +510,29 @@ class WorkingCalendar:
         cov = self._coverage(t, t)
         return cov, cov.worked(t)
 
+    def _working_time_bound(self, start: int, forward: bool) -> int:
+        """An upper bound of the working time between ``start`` and the end (or the
+        beginning) of datetime's range: weeks times the weekly hours, plus what daylight
+        saving changes may add to the shifts they cross, plus every opening."""
+        if self._week_bound is None:
+            per_week = _td_to_us(self.weekly_hours())
+            dst_slack = 4 * len(self.shifts) * 2 * 3600 * _US  # per year: transitions x shifts x 2 h
+            openings = sum(e - s for s, e in self._openings)
+            self._week_bound = (per_week, dst_slack, openings)
+        per_week, dst_slack, openings = self._week_bound
+        span = (_MAX_US - start) if forward else (start - _MIN_US)
+        years = span // (365 * _DAY_US) + 1
+        return (span // (7 * _DAY_US) + 1) * per_week + years * dst_slack + openings
+
     def _add_us(self, start: int, duration: int) -> int:
         if self._always:
             return start + duration  # _out() refuses a result outside datetime's range
+        if abs(duration) > self._working_time_bound(start, duration > 0):
+            raise CalendarRangeError(
+                f"{_us_to_td(abs(duration))} of working time {'after' if duration > 0 else 'before'} "
+                f"{_us_to_utc(start).isoformat()} would end outside the range of datetime (years 1-9999) "
+                f"in calendar {self!r}"
+            )
         cov, w = self._worked(start)
         if duration > 0:
             target = w + duration

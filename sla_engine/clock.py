@@ -214,6 +214,41 @@ def _fmt_td(value: timedelta) -> str:
     return f"{sign}{minutes // 60}h{minutes % 60:02d}"
 
 
+@dataclass
+class _Replay:
+    """The events of a clock applied up to an instant (internal)."""
+
+    at: datetime
+    started_at: datetime | None
+    stopped_at: datetime | None
+    paused: bool
+    pause_reason: str
+    exempt: bool
+    exempt_reason: str
+    segments: list[tuple[datetime, datetime | None]]
+    pauses: list[Pause]
+    targets: list[tuple[datetime, Target]]
+    target: Target
+    effective: datetime
+    calendar: WorkingCalendar
+    worked: list[timedelta]
+    working_elapsed: timedelta
+    calendar_elapsed: timedelta
+    paused_time: timedelta
+
+    def reach(self, duration: timedelta) -> datetime | None:
+        """When counted time reaches ``duration`` (see :meth:`SlaClock.reach_times`)."""
+        consumed = _ZERO
+        for (start, end), done in zip(self.segments, self.worked):
+            if end is None or consumed + done >= duration:
+                return self.calendar.add(start, duration - consumed)
+            consumed += done
+        if self.stopped_at is not None:
+            # met: the deadline it would have had, counting on from the stop
+            return self.calendar.add(self.stopped_at, duration - consumed)
+        return None  # paused and not overdue: the deadline moves until it resumes
+
+
 @lru_cache(maxsize=64)
 def _always(tz_name: str) -> WorkingCalendar:
     return WorkingCalendar.always(tz_name)
@@ -246,8 +281,8 @@ class SlaClock:
         """The calendar a target counts on: the clock's, or 24/7 in its zone."""
         return self.calendar if target.business else _always(self.calendar.tz_name)
 
-    def status(self, at: datetime) -> ClockStatus:
-        """The clock as it stands at instant ``at`` (events after ``at`` are ignored)."""
+    def _replay(self, at: datetime) -> _Replay:
+        """Apply the events up to ``at``: counting periods, pauses and the target in force."""
         _check_aware(at, "at")
         started_at: datetime | None = None
         stopped_at: datetime | None = None
@@ -320,16 +355,49 @@ class SlaClock:
         calendar_elapsed = sum((end - start for start, end in zip(starts, ends)), _ZERO)
         paused_time = sum(((p.end or at) - p.start for p in pauses), _ZERO)
 
-        def deadline_for(duration: timedelta) -> datetime | None:
-            consumed = _ZERO
-            for (start, end), done in zip(segments, worked):
-                if end is None or consumed + done >= duration:
-                    return calendar.add(start, duration - consumed)
-                consumed += done
-            if stopped:
-                # met: the deadline it would have had, counting on from the stop
-                return calendar.add(stopped_at, duration - consumed)
-            return None  # paused and not overdue: the deadline moves until it resumes
+        return _Replay(
+            at=at,
+            started_at=started_at,
+            stopped_at=stopped_at if stopped else None,
+            paused=paused,
+            pause_reason=pause_reason,
+            exempt=exempt,
+            exempt_reason=exempt_reason,
+            segments=segments,
+            pauses=pauses,
+            targets=targets,
+            target=target,
+            effective=effective,
+            calendar=calendar,
+            worked=worked,
+            working_elapsed=working_elapsed,
+            calendar_elapsed=calendar_elapsed,
+            paused_time=paused_time,
+        )
+
+    def reach_times(self, durations: Iterable[timedelta], at: datetime) -> list[datetime | None]:
+        """When the counted time reaches each of ``durations``, given the events known at
+        ``at``: in the past if already reached, projected if the clock runs, None if it is
+        paused (or not started) before reaching it. A stopped clock projects from its stop."""
+        replay = self._replay(at)
+        if replay.started_at is None:
+            return [None for _ in durations]
+        return [replay.reach(duration) for duration in durations]
+
+    def status(self, at: datetime) -> ClockStatus:
+        """The clock as it stands at instant ``at`` (events after ``at`` are ignored)."""
+        replay = self._replay(at)
+        started_at, stopped_at = replay.started_at, replay.stopped_at
+        stopped, paused, exempt = stopped_at is not None, replay.paused, replay.exempt
+        target, targets, effective = replay.target, replay.targets, replay.effective
+        segments, pauses = replay.segments, replay.pauses
+        working_elapsed, calendar_elapsed = replay.working_elapsed, replay.calendar_elapsed
+        paused_time, pause_reason, exempt_reason = (
+            replay.paused_time,
+            replay.pause_reason,
+            replay.exempt_reason,
+        )
+        deadline_for = replay.reach
 
         deadline = deadline_for(target.contractual) if started_at else None
         internal_deadline = (

@@ -353,6 +353,12 @@ class OracleCalendar:
         cells = self.cells
         return [i - lo for i in range(lo, self.hi_idx) if cells[i]]
 
+    def interval_starts(self):
+        """Offsets of instants that start a working stretch, inside the valid window."""
+        lo = self.lo_idx
+        cells = self.cells
+        return [i - lo for i in range(lo, self.hi_idx) if cells[i] and (i == 0 or not cells[i - 1])]
+
     def interval_ends(self):
         """Offsets of instants that end a working stretch, inside the valid window."""
         lo = self.lo_idx

@@ -773,15 +773,13 @@ def test_result_before_year_1_is_a_range_error():
         WorkingCalendar(NINE_FIVE, "UTC").add(at_utc(1, 2, 1), -timedelta(days=100))
 
 
-def test_ten_years_on_a_sparse_calendar_fails_fast_with_a_range_error():
+def test_ten_years_on_a_sparse_calendar_is_a_range_error():
     # One minute a week: ten years of working time would end ~100,000 years from now.
+    # (It is refused from a bound, without walking the calendar: see bench/ for speed.)
     cal = WorkingCalendar([(0, "03:00", "03:01")], "Europe/Paris")
     for d in (timedelta(days=3650), -timedelta(days=3650)):
-        t0 = _time.perf_counter()
-        with pytest.raises(CalendarRangeError):
+        with pytest.raises(CalendarRangeError, match="outside the range of datetime"):
             cal.add(paris(2025, 3, 3, 9), d)
-        elapsed = _time.perf_counter() - t0
-        assert elapsed < 2.0, f"range error for {d} took {elapsed:.2f}s"
 
 
 def test_result_just_inside_the_range_is_fine():

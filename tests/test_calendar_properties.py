@@ -195,7 +195,7 @@ def draw_instant(data, scn: Scenario, orc: OracleCalendar, label: str = "instant
     elif kind == "working":
         k = data.draw(st.sampled_from(working), label=f"{label} minute")
     elif kind == "start":
-        starts = [w for i, w in enumerate(working) if i == 0 or working[i - 1] != w - 1]
+        starts = orc.interval_starts() or working
         k = data.draw(st.sampled_from(starts), label=f"{label} minute")
     else:
         k = data.draw(st.sampled_from(ends), label=f"{label} minute")
@@ -208,10 +208,21 @@ def draw_instant(data, scn: Scenario, orc: OracleCalendar, label: str = "instant
 
 
 def draw_duration(data, orc: OracleCalendar, a: datetime, label: str = "duration") -> timedelta:
-    """A signed duration that mostly keeps the oracle's answer inside the window."""
+    """A signed duration that mostly keeps the oracle's answer inside the window; some
+    durations reach exactly the end (forward) or start (backward) of a working stretch."""
     sign = data.draw(st.sampled_from([1, 1, -1, -1, 0]), label=f"{label} sign")
     if sign == 0:
         return timedelta(0)
+    a_off = (utc(a) - orc.inner_start) / MIN  # minutes from the window start (may be fractional)
+    if sign > 0:
+        edges = [e for e in orc.interval_ends() if e > a_off]
+    else:
+        edges = [s for s in orc.interval_starts() if s < a_off]
+    if edges and data.draw(st.booleans(), label=f"{label} exact"):
+        edge = orc.valid_minute(data.draw(st.sampled_from(edges), label=f"{label} edge"))
+        d = orc.between(a, edge)
+        if d != timedelta(0):
+            return d
     if sign > 0:
         avail = orc.working_minutes_in(a, orc.inner_end)
     else:
@@ -329,6 +340,40 @@ def test_dst_nights_match_oracle_minute_by_minute(scn):
         assert cal.is_working(t) is orc.is_working(t), f"is_working({t})"
         if k % 5 == 0:
             assert cal.between(origin, t) == orc.between(origin, t), f"between({origin}, {t})"
+
+
+@given(
+    scn=scenarios(),
+    warm=st.lists(
+        st.one_of(
+            # minutes from the window start: clear of the window (so the window is built
+            # later, from the instant queried next), or anywhere within +-100 days
+            st.tuples(
+                st.sampled_from([-1, 1]), st.sampled_from([90, 200, 400, 1000]), st.integers(0, 30 * 1440)
+            ).map(lambda t: t[0] * (t[1] * 1440 + t[2])),
+            st.integers(-100 * 1440, 100 * 1440),
+        ),
+        min_size=1,
+        max_size=2,
+    ),
+    data=st.data(),
+)
+def test_answers_do_not_depend_on_earlier_queries(scn, warm, data):
+    """Queries far before or after the window first (so whatever the calendar builds lazily
+    is built in pieces, with seams at the instants queried next), then between from an
+    instant of the window (often a working one, so a seam cuts through a shift), and the
+    working time of every day of the window, must still equal the oracle's."""
+    cal, orc = scn.build()
+    describe(scn, orc)
+    for minutes in warm:
+        cal.is_working(scn.window.start + minutes * MIN)
+    a = draw_instant(data, scn, orc, "a")
+    b = draw_instant(data, scn, orc, "b")
+    assert cal.between(a, b) == orc.between(a, b)
+    days = [orc.valid_minute(k * 1440) for k in range(WINDOW_DAYS + 1)]
+    for x, y in zip(days, days[1:]):
+        assert cal.between(x, y) == orc.between(x, y), f"between({x}, {y})"
+    assert cal.between(days[0], days[-1]) == orc.between(days[0], days[-1])
 
 
 # ---------------------------------------------------------------------------

@@ -42,7 +42,9 @@ addons_path=$(python3 "$root/tools/odoo_addons_path.py" "$root" ${ODOO_ADDONS_PA
 } >"$conf"
 cleanup() {
     if [ -z "${SLA_KEEP_DB:-}" ]; then
-        "${pg[@]}" -U "$db_user" -d postgres -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true
+        for name in "$db" "${db}_nodemo"; do
+            "${pg[@]}" -U "$db_user" -d postgres -c "DROP DATABASE IF EXISTS \"$name\"" >/dev/null 2>&1 || true
+        done
     else
         echo "kept database $db (config $conf)"
     fi
@@ -50,15 +52,26 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== installing helpdesk_sla_advanced (with demo data) into a fresh database $db"
-python3 "$odoo_dir/odoo-bin" -c "$conf" -d "$db" -i helpdesk_sla_advanced --with-demo \
-    --stop-after-init --no-http >"$conf.install.log" 2>&1 || {
-    tail -n 60 "$conf.install.log"
-    echo "FAILED: installing helpdesk_sla_advanced"
-    exit 1
+modules=helpdesk_sla_advanced
+if python3 -c "import odoo.addons.helpdesk_mgmt_sla" >/dev/null 2>&1; then
+    # OCA's module, which this addon replaces, must be able to live in the same database
+    modules="$modules,helpdesk_mgmt_sla"
+fi
+install() {  # install DB WITH_DEMO_FLAG
+    local log="$conf.$1.log"
+    if ! python3 "$odoo_dir/odoo-bin" -c "$conf" -d "$1" -i "$modules" $2 --stop-after-init --no-http >"$log" 2>&1 \
+        || grep -qE " (ERROR|CRITICAL) " "$log"; then
+        grep -E " (ERROR|CRITICAL) |Traceback" -A 20 "$log" | tail -n 60
+        echo "FAILED: installing $modules into $1 ($2)"
+        exit 1
+    fi
+    rm -f "$log"
 }
-grep -E "ERROR|CRITICAL" "$conf.install.log" && { echo "FAILED: errors while installing"; exit 1; }
-rm -f "$conf.install.log"
+echo "== installing $modules without demo data into ${db}_nodemo"
+install "${db}_nodemo" ""
+"${pg[@]}" -U "$db_user" -d postgres -c "DROP DATABASE IF EXISTS \"${db}_nodemo\"" >/dev/null
+echo "== installing $modules with demo data into $db"
+install "$db" --with-demo
 
-python3 -m pytest tests helpdesk_sla_advanced/tests -q -p no:cacheprovider \
+python3 -m pytest tests helpdesk_sla_advanced/tests -q -p no:cacheprovider --odoo-http \
     --odoo-config="$conf" --odoo-database="$db" "$@"

@@ -1,15 +1,16 @@
-from . import (
-    helpdesk_sla_policy,
-    helpdesk_sla_priority,
-    helpdesk_sla_target,
-    helpdesk_sla_tier,
-    helpdesk_ticket,
-    helpdesk_ticket_sla_event,
-    helpdesk_ticket_sla_period,
-    helpdesk_ticket_sla_status,
-    helpdesk_ticket_team,
-    res_partner,
-    resource_calendar,
-    resource_calendar_attendance,
-    resource_calendar_leaves,
-)
+from . import helpdesk_sla_tier
+from . import helpdesk_sla_priority
+from . import res_partner
+from . import resource_calendar
+from . import resource_calendar_attendance
+from . import resource_calendar_leaves
+from . import helpdesk_ticket_team
+from . import helpdesk_sla_policy
+from . import helpdesk_sla_target
+from . import helpdesk_sla_escalation
+from . import helpdesk_sla_escalation_action
+from . import helpdesk_ticket_sla_event
+from . import helpdesk_ticket_sla_firing
+from . import helpdesk_ticket_sla_status
+from . import helpdesk_ticket_sla_period
+from . import helpdesk_ticket

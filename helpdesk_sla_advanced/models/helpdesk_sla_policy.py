@@ -10,6 +10,8 @@ from .sla_tools import PolicyConfig, zone_name
 
 # policy fields whose change may change which policy, targets or clock a ticket gets
 REEVALUATE_FIELDS = {
+    "escalation_ids",
+    "escalation_fire_missed",
     "active",
     "sequence",
     "company_id",
@@ -128,6 +130,19 @@ class HelpdeskSlaPolicy(models.Model):
         copy=True,
     )
     ticket_count = fields.Integer(compute="_compute_ticket_count", string="Tickets")
+    escalation_ids = fields.One2many(
+        comodel_name="helpdesk.sla.escalation",
+        inverse_name="policy_id",
+        string="Escalation Ladder",
+        copy=True,
+        help="Reminders before the deadline and escalations after it, per metric.",
+    )
+    escalation_fire_missed = fields.Boolean(
+        string="Fire Missed Levels",
+        help="When several levels of a ladder are due at once (a ladder added to old tickets, a "
+        "re-evaluation that made a ticket overdue), fire them all in order. By default only "
+        "the latest fires, so that nobody gets a burst of stale reminders.",
+    )
 
     @api.depends(
         "tier_ids", "partner_ids", "team_ids", "category_ids", "tag_ids", "channel_ids", "priority_ids"
@@ -220,6 +235,11 @@ class HelpdeskSlaPolicy(models.Model):
     @api.model
     def _sla_clear_config(self):
         self.env.registry.clear_cache()
+
+    def _sla_escalations_changed(self):
+        """A ladder changed: recompute when the open clocks of these policies act next."""
+        self._sla_clear_config()
+        self._sla_queue_reevaluation(calendar_only=True)
 
     @api.model
     def _sla_match_tickets(self, tickets):

@@ -57,6 +57,12 @@ class HelpdeskTicket(models.Model):
         string="Ownership History",
         readonly=True,
     )
+    sla_firing_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.sla.firing",
+        inverse_name="ticket_id",
+        string="SLA Escalations",
+        readonly=True,
+    )
     sla_exempt = fields.Boolean(string="SLA Exempted", copy=False, readonly=True, tracking=True)
     sla_exempt_reason = fields.Char(string="Exemption Reason", copy=False, readonly=True)
     sla_deadline_next = fields.Datetime(
@@ -705,6 +711,7 @@ class HelpdeskTicket(models.Model):
                     "partner_id": partner.id,
                     "team_id": team.id if team else False,
                     "priority": priority,
+                    "user_id": agent.id if team and agent in team.user_ids else False,
                     "sla_start": start,
                 }
             )
@@ -748,7 +755,7 @@ class HelpdeskTicket(models.Model):
         # helpdesk_mgmt's own demo tickets predate this module: give them their clocks
         while self.search_count([("sla_dirty", "=", True)], limit=1):
             self._cron_sla_reevaluate()
-        # store what the deadlines passed so far imply (breaches, internal targets)
-        self.env["helpdesk.ticket.sla.status"].search(
-            [("state", "in", ("running", "paused", "breached")), ("reached_at", "=", False)]
-        )._sla_evaluate(now)
+        # what the deadlines passed so far imply: breaches stored, due levels fired, once
+        Status = self.env["helpdesk.ticket.sla.status"]
+        while Status.search_count(Status._sla_due_domain(now), limit=1):
+            Status._cron_sla_tick()

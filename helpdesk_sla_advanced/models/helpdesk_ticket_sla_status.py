@@ -1,13 +1,17 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from datetime import timedelta
 
+import psycopg2
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
 from sla_engine import ClockError, SlaClock, SlaEngineError, Target
+from sla_engine import plan as escalation_plan
 
+from .helpdesk_ticket_sla_firing import MAX_ATTEMPTS
 from .resource_calendar import CalendarUnavailable
 from .sla_tools import (
     METRICS,
@@ -22,6 +26,8 @@ from .sla_tools import (
 )
 
 _logger = logging.getLogger(__name__)
+RETRY_DELAY = timedelta(minutes=10)
+ONE_SECOND = timedelta(seconds=1)  # before a failed escalation action is tried again
 
 
 _BOOLEAN_COLUMNS = {"active", "paused"}
@@ -144,6 +150,12 @@ class HelpdeskTicketSlaStatus(models.Model):
     event_ids = fields.One2many(
         comodel_name="helpdesk.ticket.sla.event", inverse_name="status_id", readonly=True
     )
+    firing_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.sla.firing",
+        inverse_name="status_id",
+        string="Escalations",
+        readonly=True,
+    )
     # live values, computed at read time
     time_left = fields.Float(
         compute="_compute_live", string="Time Left", help="Time left now, in the clock's own time."
@@ -211,17 +223,20 @@ class HelpdeskTicketSlaStatus(models.Model):
                 result[status.id] = str(exc)
         return result
 
-    def _sla_evaluate(self, now=None):
+    def _sla_evaluate(self, now=None, escalate=False):
         """Recompute the stored values of these clocks from their events, at ``now``.
 
-        A clock that cannot be computed keeps its last values and records why in ``error``.
-        Returns the earliest ``next_action_at`` among them (or None).
+        With ``escalate`` (the tick cron, on rows it has locked), also fire the escalation
+        levels that are due. A clock that cannot be computed keeps its last values and
+        records why in ``error``. Returns the earliest ``next_action_at`` among them.
         """
         if not self:
             return None
         now = now or fields.Datetime.now()
         at = aware(now)
         clocks = self._sla_clocks()
+        configs = self.env["helpdesk.sla.policy"]._sla_config_by_id()
+        self.sudo().firing_ids.fetch(["escalation_id", "state", "attempts", "fired_at"])
         earliest = None
         for status in self:
             clock = clocks[status.id]
@@ -230,12 +245,78 @@ class HelpdeskTicketSlaStatus(models.Model):
                     status.sudo().write({"error": clock, "evaluated_at": now, "next_action_at": False})
                 continue
             result = clock.status(at)
-            vals = status._sla_values(result, now)
+            firings = {firing.escalation_id.id: firing for firing in status.sudo().firing_ids}
+            config = configs.get(status.policy_id.id)
+            ladder = config.ladders.get(status.metric, ()) if config else ()
+            plan = None
+            if ladder:
+                settled = {lid for lid, firing in firings.items() if firing._sla_settled()}
+                plan = escalation_plan(ladder, clock, at, settled, config.fire_missed)
+                if escalate and (plan.due or plan.skipped):
+                    status._sla_fire(plan, firings, now)
+            vals = status._sla_values(result, now, status._sla_ladder_times(plan, firings, now, escalate))
             if vals["next_action_at"] and (earliest is None or vals["next_action_at"] < earliest):
                 earliest = vals["next_action_at"]
             changed = {k: v for k, v in vals.items() if status[k] != v or k == "evaluated_at"}
             status.sudo().write(changed)
         return earliest
+
+    def _sla_ladder_times(self, plan, firings, now, escalated):
+        """Instants (naive UTC) the ladder of this clock needs the cron again."""
+        if plan is None:
+            return []
+        times = [naive(plan.next_at)] if plan.next_at else []
+        for level_id in plan.due:
+            firing = firings.get(level_id)
+            if firing and firing.state == "failed" and firing.attempts < MAX_ATTEMPTS and firing.fired_at:
+                retry_at = firing.fired_at + RETRY_DELAY
+                times.append(max(retry_at, now) if escalated else retry_at)
+            elif not escalated:
+                times.append(now)  # due: the tick cron fires it
+        return times
+
+    def _sla_fire(self, plan, firings, now):
+        """Fire the due levels of ``plan`` (and record the skipped ones) for this clock.
+
+        Each level is reserved by inserting its firing row first: the unique index on
+        (clock, level) lets only one worker have it. A failing action is recorded and
+        retried later without repeating the actions that succeeded.
+        """
+        self.ensure_one()
+        Firing = self.env["helpdesk.ticket.sla.firing"].sudo()
+        base = {"status_id": self.id, "ticket_id": self.ticket_id.id, "company_id": self.company_id.id}
+        try:
+            with self.env.cr.savepoint():
+                for level_id in plan.skipped:
+                    if level_id not in firings:
+                        firings[level_id] = Firing.create(
+                            dict(
+                                base,
+                                escalation_id=level_id,
+                                state="skipped",
+                                due_at=naive(plan.times.get(level_id)),
+                                fired_at=now,
+                            )
+                        )
+                for level_id in plan.due:
+                    if level_id not in firings:
+                        firings[level_id] = Firing.create(
+                            dict(
+                                base,
+                                escalation_id=level_id,
+                                state="failed",
+                                attempts=0,
+                                due_at=naive(plan.times.get(level_id)),
+                            )
+                        )
+                        Firing.flush_model()
+        except psycopg2.errors.UniqueViolation:
+            _logger.info("SLA clock %s: its due levels are being fired by another worker", self.id)
+            for level_id in (*plan.skipped, *plan.due):
+                firings.pop(level_id, None)
+            return
+        for level_id in plan.due:
+            firings[level_id]._sla_run(self, now)
 
     @api.model
     def _sla_create_evaluated(self, vals_list, now):
@@ -246,6 +327,7 @@ class HelpdeskTicketSlaStatus(models.Model):
         at = aware(now)
         keys = {(vals["calendar_id"] or 0, vals["tz"] or "UTC") for vals in vals_list}
         calendars = self.env["resource.calendar"].sudo()._sla_engine_calendars(keys)
+        configs = self.env["helpdesk.sla.policy"]._sla_config_by_id()
         for vals in vals_list:
             calendar = calendars[(vals["calendar_id"] or 0, vals["tz"] or "UTC")]
             if isinstance(calendar, CalendarUnavailable):
@@ -256,12 +338,16 @@ class HelpdeskTicketSlaStatus(models.Model):
                 (e.target for e in events if e.target is not None),
                 engine_target(vals["contractual_hours"], vals["internal_hours"], vals["time_kind"]),
             )
+            config = configs.get(vals["policy_id"])
+            ladder = config.ladders.get(vals["metric"], ()) if config else ()
             try:
-                result = SlaClock(calendar, target, events).status(at)
+                clock = SlaClock(calendar, target, events)
+                result = clock.status(at)
+                plan = escalation_plan(ladder, clock, at, (), config.fire_missed) if ladder else None
             except (SlaEngineError, ClockError) as exc:
                 vals.update({"error": str(exc), "evaluated_at": now})
                 continue
-            vals.update(self._sla_values(result, now))
+            vals.update(self._sla_values(result, now, self._sla_ladder_times(plan, {}, now, False)))
         statuses = self._sla_insert(vals_list)
         times = [vals["next_action_at"] for vals in vals_list if vals.get("next_action_at")]
         if times:
@@ -382,15 +468,18 @@ class HelpdeskTicketSlaStatus(models.Model):
         tickets.modified(["sla_status_ids"])
         return self.browse(ids)
 
-    def _sla_values(self, result, now):
-        """Stored values for an engine ``ClockStatus``."""
+    def _sla_values(self, result, now, ladder_times=()):
+        """Stored values for an engine ``ClockStatus``; ``ladder_times`` are the instants the
+        escalation ladder needs the cron (naive UTC)."""
         target = result.target
         running = result.state.value == "running"
+        # a deadline is passed (breached, at risk) from the second after it: come back then
         upcoming = [
-            due
+            naive(due) + ONE_SECOND
             for due in (result.internal_deadline, result.deadline)
-            if running and due is not None and due > result.at
+            if running and due is not None and due >= result.at
         ]
+        upcoming += [t for t in ladder_times if t]
         return {
             "state": result.state.value,
             "deadline": naive(result.deadline),
@@ -408,7 +497,7 @@ class HelpdeskTicketSlaStatus(models.Model):
             "contractual_hours": hours(target.contractual),
             "internal_hours": hours(target.internal) if target.internal else 0.0,
             "time_kind": "business" if target.business else "calendar",
-            "next_action_at": naive(min(upcoming)) if upcoming else False,
+            "next_action_at": min(upcoming) if upcoming else False,
             "error": False,
             "evaluated_at": now,
         }
@@ -465,22 +554,22 @@ class HelpdeskTicketSlaStatus(models.Model):
         return Domain("next_action_at", "<=", now) & Domain("active", "=", True)
 
     @api.model
-    def _cron_sla_tick(self, batch_size=500):
-        """Evaluate the clocks that have reached their next instant (a deadline passing).
+    def _cron_sla_tick(self, batch_size=200):
+        """Handle the clocks whose next instant has come: store breaches and at-risk
+        states, fire due escalation levels, plan the next instant.
 
-        Handles only due rows, in batches, locking them (SKIP LOCKED) so that several
-        workers can run at once; then wakes itself for the next due instant.
+        Only due rows are read, in batches, locked with SKIP LOCKED so that several
+        workers can run at once; the unique index on (clock, level) is the last guard of
+        exactly-once. The cron then wakes itself for the next due instant.
         """
         now = fields.Datetime.now()
         domain = self._sla_due_domain(now)
         statuses = self.search(domain, order="next_action_at, id", limit=batch_size)
         statuses = statuses.try_lock_for_update()
-        statuses._sla_evaluate(now)
+        statuses._sla_evaluate(now, escalate=True)
         statuses.ticket_id._sla_after_evaluate()
-        remaining = self.search_count(domain)
-        cron = self.env["ir.cron"]
         if self.env.context.get("cron_id"):
-            cron._commit_progress(len(statuses), remaining=remaining)
+            self.env["ir.cron"]._commit_progress(len(statuses), remaining=self.search_count(domain))
         self._sla_schedule_tick()
 
     @api.model

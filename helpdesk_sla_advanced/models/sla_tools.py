@@ -113,6 +113,8 @@ class PolicyConfig:
         "pause_stage_ids",
         "pause_next_response",
         "targets",
+        "ladders",
+        "fire_missed",
     )
 
     def __init__(self, policy, rule):
@@ -129,6 +131,12 @@ class PolicyConfig:
         self.targets = {}
         for target in policy.target_ids:
             self.targets.setdefault((target.metric, target.priority or False), TargetConfig(target))
+        # escalation ladders: {metric: (sla_engine Level, ...)}
+        self.ladders = {}
+        for level in policy.escalation_ids.filtered("active").sorted(lambda lv: (lv.sequence, lv.id)):
+            self.ladders.setdefault(level.metric, []).append(level._engine_level())
+        self.ladders = {metric: tuple(levels) for metric, levels in self.ladders.items()}
+        self.fire_missed = policy.escalation_fire_missed
 
     def target_for(self, metric, priority):
         """The target of ``metric`` for ``priority``, else the one for every priority."""

@@ -29,3 +29,7 @@ class TestDemoData(TransactionCase):
     def test_tickets_older_than_the_module_start_when_they_were_created(self):
         ticket = self.env.ref("helpdesk_mgmt.helpdesk_ticket_1")
         self.assertEqual(ticket.sla_start, ticket.create_date.replace(microsecond=0))
+
+    def test_demo_shows_fired_and_skipped_escalations(self):
+        firings = self.env["helpdesk.ticket.sla.firing"].search([("ticket_id.name", "like", "[SLA demo]")])
+        self.assertEqual(set(firings.mapped("state")), {"done", "skipped"})

@@ -352,13 +352,22 @@ class TestBreachAndExemption(SlaCase):
         self.assertEqual(clock.internal_breached_at, utc(2025, 3, 11, 10, 0))
         self.assertEqual(ticket.sla_state, "at_risk")
 
-    def test_cron_wakes_itself_at_the_next_deadline(self):
+    def test_cron_is_woken_by_the_next_deadline(self):
+        cron = self.env.ref("helpdesk_sla_advanced.ir_cron_sla_tick")
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
         ticket = self._ticket()
         clock = self._clock(ticket, "first_response")
-        self.assertEqual(clock.next_action_at, utc(2025, 3, 11, 10, 0))
-        cron = self.env.ref("helpdesk_sla_advanced.ir_cron_sla_tick")
+        # the internal deadline is passed one second after Tuesday 11:00 Paris
+        self.assertEqual(clock.next_action_at, utc(2025, 3, 11, 10, 0, 1))
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
-        self.assertIn(utc(2025, 3, 11, 10, 0), triggers.mapped("call_at"))
+        self.assertEqual(triggers.mapped("call_at"), [utc(2025, 3, 11, 10, 0, 1)])
+
+    def test_no_second_trigger_when_an_earlier_one_is_planned(self):
+        cron = self.env.ref("helpdesk_sla_advanced.ir_cron_sla_tick")
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        self._ticket()
+        self._ticket()
+        self.assertEqual(len(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])), 1)
 
     def test_paused_clock_does_not_breach(self):
         ticket = self._ticket()

@@ -1,0 +1,186 @@
+# Copyright 2026 helpdesk_sla_advanced developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from sla_engine import Level, Trigger
+
+from .sla_tools import METRICS, TIME_KINDS, duration
+
+TRIGGERS = [
+    ("percent_internal", "% of the internal target"),
+    ("percent_contractual", "% of the contractual target"),
+    ("before_deadline", "Before the contractual deadline"),
+    ("after_deadline", "After the contractual deadline"),
+]
+
+
+class HelpdeskSlaEscalation(models.Model):
+    """A level of a policy's escalation ladder for one metric: a reminder before the
+    deadline or an escalation after it, with the actions it takes."""
+
+    _name = "helpdesk.sla.escalation"
+    _description = "Helpdesk SLA Escalation Level"
+    _order = "policy_id, metric, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    policy_id = fields.Many2one(
+        comodel_name="helpdesk.sla.policy", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="policy_id.company_id", store=True)
+    metric = fields.Selection(selection=METRICS, required=True, default="resolution")
+    sequence = fields.Integer(default=10, help="Order of the level in its ladder.")
+    active = fields.Boolean(default=True)
+    trigger = fields.Selection(selection=TRIGGERS, required=True, default="percent_internal")
+    percent = fields.Float(
+        string="Percentage", default=75.0, help="Share of the target, e.g. 75 or 150 (after the deadline)."
+    )
+    offset_hours = fields.Float(string="Offset", help="Hours before or after the contractual deadline.")
+    offset_kind = fields.Selection(
+        selection=TIME_KINDS,
+        string="Offset Counted In",
+        default="business",
+        required=True,
+        help="Business hours count on the policy's calendar; calendar hours count 24/7.",
+    )
+    action_ids = fields.One2many(
+        comodel_name="helpdesk.sla.escalation.action",
+        inverse_name="escalation_id",
+        string="Actions",
+        copy=True,
+    )
+    summary = fields.Char(compute="_compute_summary", string="When")
+
+    @api.depends("trigger", "percent", "offset_hours", "offset_kind")
+    def _compute_summary(self):
+        kinds = dict(self._fields["offset_kind"]._description_selection(self.env))
+        for level in self:
+            if level.trigger == "percent_internal":
+                level.summary = self.env._(
+                    "%(percent)s%% of the internal target", percent=f"{level.percent:g}"
+                )
+            elif level.trigger == "percent_contractual":
+                level.summary = self.env._(
+                    "%(percent)s%% of the contractual target", percent=f"{level.percent:g}"
+                )
+            elif not level.offset_hours:
+                level.summary = self.env._("at the contractual deadline")
+            elif level.trigger == "before_deadline":
+                level.summary = self.env._(
+                    "%(hours)s h (%(kind)s) before the deadline",
+                    hours=f"{level.offset_hours:g}",
+                    kind=kinds.get(level.offset_kind, "").lower(),
+                )
+            else:
+                level.summary = self.env._(
+                    "%(hours)s h (%(kind)s) after the deadline",
+                    hours=f"{level.offset_hours:g}",
+                    kind=kinds.get(level.offset_kind, "").lower(),
+                )
+
+    def _label(self):
+        return self.env._(
+            "Escalation level '%(level)s' of policy '%(policy)s'",
+            level=self.name,
+            policy=self.policy_id.display_name,
+        )
+
+    # ------------------------------------------------------------ validation
+    @api.constrains("action_ids", "active")
+    def _check_actions(self):
+        for level in self.filtered("active"):
+            if not level.action_ids:
+                raise ValidationError(
+                    self.env._("%(level)s has no action: add at least one.", level=level._label())
+                )
+
+    @api.constrains("trigger", "percent", "offset_hours")
+    def _check_values(self):
+        for level in self:
+            if level.trigger in ("percent_internal", "percent_contractual") and level.percent <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(level)s: the percentage must be greater than zero (got %(value)s).",
+                        level=level._label(),
+                        value=level.percent,
+                    )
+                )
+            if level.offset_hours < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(level)s: the offset cannot be negative (got %(value)s h); choose "
+                        "'before' or 'after' the deadline instead.",
+                        level=level._label(),
+                        value=level.offset_hours,
+                    )
+                )
+
+    def _sla_position(self, target):
+        """Counted hours from the start at which this level is due for ``target``, when it
+        can be compared without a calendar (None when the units differ)."""
+        self.ensure_one()
+        internal = target.internal_hours or target.contractual_hours
+        if self.trigger == "percent_internal":
+            return internal * self.percent / 100.0
+        if self.trigger == "percent_contractual":
+            return target.contractual_hours * self.percent / 100.0
+        if self.offset_hours and self.offset_kind != target.time_kind:
+            return None
+        sign = -1 if self.trigger == "before_deadline" else 1
+        return target.contractual_hours + sign * self.offset_hours
+
+    @api.constrains("sequence", "trigger", "percent", "offset_hours", "offset_kind", "metric", "active")
+    def _check_order(self):
+        for policy, metric in {(level.policy_id, level.metric) for level in self}:
+            ladder = policy.escalation_ids.filtered(lambda lv, m=metric: lv.metric == m and lv.active)
+            ladder = ladder.sorted(lambda lv: (lv.sequence, lv.id))
+            for target in policy.target_ids.filtered(lambda t, m=metric: t.metric == m):
+                previous = None
+                for level in ladder:
+                    position = level._sla_position(target)
+                    if position is None:
+                        continue
+                    if previous and position < previous[1]:
+                        raise ValidationError(
+                            self.env._(
+                                "Escalation levels of policy '%(policy)s' are out of order for target "
+                                "'%(target)s': '%(level)s' (at %(at)s h) comes after '%(before)s' "
+                                "(at %(before_at)s h) but is due earlier. Reorder them.",
+                                policy=policy.display_name,
+                                target=target.display_name,
+                                level=level.name,
+                                at=f"{position:g}",
+                                before=previous[0].name,
+                                before_at=f"{previous[1]:g}",
+                            )
+                        )
+                    previous = (level, position)
+
+    # ------------------------------------------------------------ engine
+    def _engine_level(self):
+        self.ensure_one()
+        return Level(
+            id=self.id,
+            sequence=self.sequence,
+            trigger=Trigger(self.trigger),
+            percent=self.percent,
+            offset=duration(self.offset_hours),
+            business=self.offset_kind == "business",
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        levels = super().create(vals_list)
+        levels.policy_id._sla_escalations_changed()
+        return levels
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.policy_id._sla_escalations_changed()
+        return result
+
+    def unlink(self):
+        policies = self.policy_id
+        result = super().unlink()
+        policies.exists()._sla_escalations_changed()
+        return result

@@ -1,0 +1,218 @@
+# Copyright 2026 helpdesk_sla_advanced developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup, escape
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+ACTION_TYPES = [
+    ("notify_assignee", "Notify the assignee"),
+    ("notify_team_leader", "Notify the team leader"),
+    ("notify_group", "Notify a group"),
+    ("activity", "Schedule an activity"),
+    ("reassign_user", "Reassign to a user"),
+    ("reassign_team", "Reassign to a team"),
+    ("raise_priority", "Raise the priority"),
+    ("add_followers", "Add followers"),
+    ("email_customer", "E-mail the customer"),
+    ("server_action", "Run a server action"),
+]
+PRIORITY_ORDER = ("0", "1", "2", "3")
+
+
+class HelpdeskSlaEscalationAction(models.Model):
+    _name = "helpdesk.sla.escalation.action"
+    _description = "Helpdesk SLA Escalation Action"
+    _order = "escalation_id, sequence, id"
+
+    escalation_id = fields.Many2one(
+        comodel_name="helpdesk.sla.escalation", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="escalation_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    action_type = fields.Selection(selection=ACTION_TYPES, required=True, default="notify_assignee")
+    group_id = fields.Many2one(comodel_name="res.groups", string="Group", help="Notify its members.")
+    user_id = fields.Many2one(
+        comodel_name="res.users", string="User", domain=[("share", "=", False)], help="Reassign to this user."
+    )
+    team_id = fields.Many2one(comodel_name="helpdesk.ticket.team", string="Team")
+    priority = fields.Selection(
+        selection="_selection_priority",
+        help="Priority to raise the ticket to; empty: one step up.",
+    )
+    partner_ids = fields.Many2many(comodel_name="res.partner", string="Followers to Add")
+    mail_template_id = fields.Many2one(
+        comodel_name="mail.template",
+        string="E-mail Template",
+        domain=[("model", "=", "helpdesk.ticket")],
+    )
+    server_action_id = fields.Many2one(
+        comodel_name="ir.actions.server",
+        string="Server Action",
+        domain=[("model_name", "=", "helpdesk.ticket")],
+    )
+    activity_type_id = fields.Many2one(comodel_name="mail.activity.type", string="Activity Type")
+    activity_summary = fields.Char()
+    activity_user = fields.Selection(
+        selection=[
+            ("assignee", "The assignee"),
+            ("team_leader", "The team leader"),
+            ("user", "The user above"),
+        ],
+        string="Activity For",
+        default="assignee",
+    )
+    note = fields.Text(help="Added to the notification.")
+
+    @api.model
+    def _selection_priority(self):
+        return self.env["helpdesk.ticket"]._fields["priority"]._description_selection(self.env)
+
+    @api.depends("action_type")
+    def _compute_display_name(self):
+        labels = dict(self._fields["action_type"]._description_selection(self.env))
+        for action in self:
+            action.display_name = labels.get(action.action_type, "")
+
+    def _label(self):
+        return self.env._(
+            "Action '%(action)s' of escalation level '%(level)s'",
+            action=self.display_name,
+            level=self.escalation_id.name,
+        )
+
+    @api.constrains(
+        "action_type", "group_id", "user_id", "team_id", "partner_ids", "mail_template_id", "server_action_id"
+    )
+    def _check_parameters(self):
+        required = {
+            "notify_group": "group_id",
+            "reassign_user": "user_id",
+            "reassign_team": "team_id",
+            "add_followers": "partner_ids",
+            "email_customer": "mail_template_id",
+            "server_action": "server_action_id",
+        }
+        for action in self:
+            fname = required.get(action.action_type)
+            if fname and not action[fname]:
+                raise ValidationError(
+                    self.env._(
+                        "%(action)s: set the field '%(field)s'.",
+                        action=action._label(),
+                        field=action._fields[fname].get_description(self.env)["string"],
+                    )
+                )
+            if action.action_type == "activity" and action.activity_user == "user" and not action.user_id:
+                raise ValidationError(
+                    self.env._("%(action)s: choose the user the activity is for.", action=action._label())
+                )
+            if action.action_type == "reassign_user" and not action.user_id.active:
+                raise ValidationError(
+                    self.env._(
+                        "%(action)s: user '%(user)s' is archived; tickets cannot be reassigned to them.",
+                        action=action._label(),
+                        user=action.user_id.name,
+                    )
+                )
+            policy_company = action.escalation_id.policy_id.company_id
+            team = action.team_id
+            if team and team.company_id and policy_company and team.company_id != policy_company:
+                raise ValidationError(
+                    self.env._(
+                        "%(action)s: team '%(team)s' belongs to company '%(team_company)s', not to "
+                        "'%(company)s' like the policy.",
+                        action=action._label(),
+                        team=team.display_name,
+                        team_company=team.company_id.name,
+                        company=policy_company.name,
+                    )
+                )
+
+    # ------------------------------------------------------------ execution
+    def _sla_recipients(self, ticket):
+        """Partners an action notifies."""
+        self.ensure_one()
+        if self.action_type == "notify_assignee":
+            users = ticket.user_id or ticket.team_id.user_id
+        elif self.action_type == "notify_team_leader":
+            users = ticket.team_id.user_id
+        elif self.action_type == "notify_group":
+            users = self.group_id.all_user_ids
+        else:
+            users = self.env["res.users"]
+        return users.filtered(lambda u: u.active and not u.share).partner_id
+
+    def _sla_message(self, ticket, status, level):
+        deadline = fields.Datetime.to_string(status.deadline) if status.deadline else "-"
+        body = Markup("<p><b>%s</b>: %s</p><p>%s</p>") % (
+            escape(level.name),
+            escape(
+                self.env._(
+                    "%(metric)s of ticket %(ticket)s, due %(deadline)s UTC, is %(state)s.",
+                    metric=status.display_name,
+                    ticket=ticket.display_name,
+                    deadline=deadline,
+                    state=dict(status._fields["state"]._description_selection(self.env)).get(status.state),
+                )
+            ),
+            escape(self.note or ""),
+        )
+        return body
+
+    def _sla_execute(self, ticket, status, level):
+        """Take this action on ``ticket`` for the escalation ``level`` of ``status``."""
+        self.ensure_one()
+        kind = self.action_type
+        quiet = ticket.with_context(sla_automatic=True, mail_create_nosubscribe=True)
+        if kind in ("notify_assignee", "notify_team_leader", "notify_group"):
+            partners = self._sla_recipients(ticket)
+            if not partners:
+                raise UserError(self.env._("Nobody to notify: the ticket has no assignee or team leader."))
+            quiet.message_post(
+                body=self._sla_message(ticket, status, level),
+                partner_ids=partners.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        elif kind == "activity":
+            if self.activity_user == "user":
+                user = self.user_id
+            elif self.activity_user == "team_leader":
+                user = ticket.team_id.user_id
+            else:
+                user = ticket.user_id or ticket.team_id.user_id
+            if not user:
+                raise UserError(self.env._("Nobody to give the activity to."))
+            activity_type = self.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
+            quiet.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=self.activity_summary or level.name,
+                note=self._sla_message(ticket, status, level),
+                user_id=user.id,
+                date_deadline=fields.Date.context_today(self),
+            )
+        elif kind == "reassign_user":
+            quiet.write({"user_id": self.user_id.id})
+        elif kind == "reassign_team":
+            quiet.write({"team_id": self.team_id.id})
+        elif kind == "raise_priority":
+            current = ticket.priority or "0"
+            wanted = (
+                self.priority
+                or PRIORITY_ORDER[min(PRIORITY_ORDER.index(current) + 1, len(PRIORITY_ORDER) - 1)]
+            )
+            if PRIORITY_ORDER.index(wanted) > PRIORITY_ORDER.index(current):
+                quiet.write({"priority": wanted})
+        elif kind == "add_followers":
+            quiet.message_subscribe(partner_ids=self.partner_ids.ids)
+        elif kind == "email_customer":
+            template = self.mail_template_id
+            if not template.exists():
+                raise UserError(self.env._("The e-mail template of this action no longer exists."))
+            quiet.message_post_with_source(
+                template, message_type="auto_comment", subtype_xmlid="mail.mt_comment"
+            )
+        elif kind == "server_action":
+            self.server_action_id.with_context(
+                active_model=ticket._name, active_id=ticket.id, active_ids=ticket.ids
+            ).run()
