@@ -38,6 +38,20 @@ def odoo_available() -> bool:
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if odoo_available() and config.getoption("--odoo-database", default=None):
+        counts: dict[str, dict[str, int]] = {"engine and static": {}, "Odoo (helpdesk_sla_advanced)": {}}
+        for outcome in ("passed", "failed", "error", "skipped"):
+            for report in terminalreporter.stats.get(outcome, []):
+                if getattr(report, "when", "call") != "call" and outcome == "passed":
+                    continue
+                key = (
+                    "Odoo (helpdesk_sla_advanced)"
+                    if report.nodeid.startswith("helpdesk_sla_advanced/")
+                    else "engine and static"
+                )
+                counts[key][outcome] = counts[key].get(outcome, 0) + 1
+        for suite, by_outcome in counts.items():
+            detail = ", ".join(f"{n} {outcome}" for outcome, n in by_outcome.items()) or "none collected"
+            terminalreporter.write_line(f"{suite} tests: {detail}", bold=True)
         return
     count = count_odoo_tests()
     reason = "`import odoo` fails on this machine" if not odoo_available() else "no --odoo-database given"

@@ -26,6 +26,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import odoo_db
+
 ROOT = Path(__file__).resolve().parent.parent
 HOLIDAYS_2026 = [
     (1, 1),
@@ -40,39 +42,6 @@ HOLIDAYS_2026 = [
     (11, 11),
     (12, 25),
 ]
-
-
-def odoo_bin() -> str:
-    import odoo.release
-
-    return str(Path(odoo.release.__file__).resolve().parent.parent / "odoo-bin")
-
-
-def write_config(path: Path, addons_path: str) -> None:
-    lines = ["[options]", f"addons_path = {addons_path}", "log_level = warn", "max_cron_threads = 0"]
-    for env, key in (("ODOO_DB_HOST", "db_host"), ("ODOO_DB_PORT", "db_port")):
-        if os.environ.get(env):
-            lines.append(f"{key} = {os.environ[env]}")
-    lines.append(f"db_user = {os.environ.get('ODOO_DB_USER', 'odoo')}")
-    path.write_text("\n".join(lines) + "\n")
-
-
-def run_odoo(config: Path, *args: str) -> None:
-    env = dict(os.environ, PYTHONPATH=f"{ROOT}:{os.environ.get('PYTHONPATH', '')}")
-    subprocess.run(
-        [sys.executable, odoo_bin(), "-c", str(config), "--stop-after-init", "--no-http", *args],
-        check=True,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def drop_db(config: Path, db: str) -> None:
-    user = os.environ.get("ODOO_DB_USER", "odoo")
-    cmd = ["dropdb", "--if-exists", "-U", user]
-    if os.environ.get("ODOO_DB_HOST"):
-        cmd += ["-h", os.environ["ODOO_DB_HOST"]]
-    subprocess.run([*cmd, db], check=True)
 
 
 MEASURE = r"""
@@ -183,25 +152,17 @@ def main() -> int:
     except ImportError:
         print("Odoo 19 is not importable here: nothing to measure.")
         return 2
-    config = Path(f"/tmp/{args.db}.conf")
-    sys.path.insert(0, str(ROOT / "tools"))
-    addons = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "odoo_addons_path.py"), str(ROOT)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    write_config(config, addons)
-    drop_db(config, args.db)
-    run_odoo(config, "-d", args.db, "-i", "helpdesk_mgmt,resource")
+    config = odoo_db.write_config(args.db)
+    odoo_db.drop(args.db)
+    odoo_db.install(config, args.db, "helpdesk_mgmt,resource")
     base = measure(config, args.db, "baseline", args.n, args.repeat)
-    run_odoo(config, "-d", args.db, "-i", "helpdesk_sla_advanced")
+    odoo_db.install(config, args.db, "helpdesk_sla_advanced")
     advanced = measure(config, args.db, "advanced", args.n, args.repeat)
     rows = [("helpdesk_mgmt alone", base), ("+ helpdesk_sla_advanced", advanced)]
     if args.oca:
         oca_db = f"{args.db}_oca"
-        drop_db(config, oca_db)
-        run_odoo(config, "-d", oca_db, "-i", "helpdesk_mgmt_sla")
+        odoo_db.drop(oca_db)
+        odoo_db.install(config, oca_db, "helpdesk_mgmt_sla")
         rows.append(
             ("+ OCA helpdesk_mgmt_sla (other db)", measure(config, oca_db, "oca", args.n, args.repeat))
         )

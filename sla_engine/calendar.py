@@ -105,6 +105,26 @@ def _to_us(value: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
 
 
+def _instants_us(values: list[datetime], what: str) -> list[int]:
+    """:func:`_to_us` over a list, checking each value (the batch calls' hot loop)."""
+    epoch = _EPOCH
+    result = []
+    append = result.append
+    for value in values:
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            _check_aware(value, what)
+        delta = value - epoch
+        append((delta.days * 86_400 + delta.seconds) * _US + delta.microseconds)
+    return result
+
+
+def _same_length(call: str, first: str, a: Iterable, second: str, b: Iterable) -> tuple[list, list]:
+    a, b = list(a), list(b)
+    if len(a) != len(b):
+        raise SlaEngineError(f"{call} needs as many {second} as {first}: {len(a)} {first}, {len(b)} {second}")
+    return a, b
+
+
 def _us_to_utc(us: int) -> datetime:
     return _EPOCH + timedelta(microseconds=us)
 
@@ -620,22 +640,11 @@ class WorkingCalendar:
 
         Both sequences must have the same length.
         """
-        starts = list(starts)
-        durations = list(durations)
-        if len(starts) != len(durations):
-            raise SlaEngineError(
-                f"add_many needs as many durations as starts: "
-                f"{len(starts)} starts, {len(durations)} durations"
-            )
+        starts, durations = _same_length("add_many", "starts", starts, "durations", durations)
         if not starts:
             return []
         epoch = _EPOCH
-        us_starts = []
-        for value in starts:
-            if not isinstance(value, datetime) or value.tzinfo is None:
-                _check_aware(value, "start")
-            delta = value - epoch
-            us_starts.append((delta.days * 86_400 + delta.seconds) * _US + delta.microseconds)
+        us_starts = _instants_us(starts, "start")
         us_durations = []
         for value in durations:
             if not isinstance(value, timedelta):
@@ -672,22 +681,10 @@ class WorkingCalendar:
 
         Both sequences must have the same length.
         """
-        starts = list(starts)
-        ends = list(ends)
-        if len(starts) != len(ends):
-            raise SlaEngineError(
-                f"between_many needs as many ends as starts: {len(starts)} starts, {len(ends)} ends"
-            )
+        starts, ends = _same_length("between_many", "starts", starts, "ends", ends)
         if not starts:
             return []
-        epoch = _EPOCH
-        a_us, b_us = [], []
-        for values, out, label in ((starts, a_us, "start"), (ends, b_us, "end")):
-            for value in values:
-                if not isinstance(value, datetime) or value.tzinfo is None:
-                    _check_aware(value, label)
-                delta = value - epoch
-                out.append((delta.days * 86_400 + delta.seconds) * _US + delta.microseconds)
+        a_us, b_us = _instants_us(starts, "start"), _instants_us(ends, "end")
         timedelta_ = timedelta
         if self._always:
             return [timedelta_(microseconds=b - a) for a, b in zip(a_us, b_us)]
