@@ -281,6 +281,15 @@ class HelpdeskTicket(models.Model):
                     else False,
                 }
             )
+        if "company_id" in vals:
+            for ticket in self:
+                company = ticket.company_id.id
+                clocks = ticket.sla_status_ids.with_context(active_test=False)
+                for records in (clocks, clocks.event_ids, clocks.firing_ids, ticket.sla_period_ids):
+                    records.filtered(lambda r, c=company: r.company_id.id != c).write({"company_id": company})
+        if "active" in vals:
+            # an archived ticket's clocks stand still: nothing fires; unarchived, they resume
+            touched |= self.sla_status_ids.filtered(lambda s: not s.reached_at)
         if MATCH_FIELDS & set(vals) or "sla_policy_id" in vals:
             touched |= self._sla_apply(now)
         stage_moved = moved.filtered(lambda t: before[t.id][0] != t.stage_id)
@@ -403,7 +412,7 @@ class HelpdeskTicket(models.Model):
                 if metric == "next_response":
                     target = config.target_for(metric, ticket.priority) if config else None
                     touched |= ticket._sla_reconcile(status, config, target, reason, now)
-        created = Status._sla_create_evaluated(to_create, now)
+        created = Status._sla_create_evaluated(to_create, now, new_tickets=new)
         if new:
             return created
         return touched | created
@@ -412,10 +421,9 @@ class HelpdeskTicket(models.Model):
         """Values of a new clock of ``metric``, with its history replayed from ``start``."""
         self.ensure_one()
         cal_id, tz = self.env["helpdesk.sla.policy"]._sla_calendar_key(config, self)
-        events = [
-            {"kind": "start", "at": start},
+        events = [  # the start carries the targets the clock starts with
             {
-                "kind": "target",
+                "kind": "start",
                 "at": start,
                 "reason": self.sla_policy_reason or config.name,
                 "policy_id": config.id,

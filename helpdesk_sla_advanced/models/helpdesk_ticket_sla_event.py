@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from .sla_tools import EVENT_KINDS, TIME_KINDS, engine_event
+from .sla_tools import EVENT_KINDS, TIME_KINDS, engine_events
 
 
 class HelpdeskTicketSlaEvent(models.Model):
@@ -43,16 +43,16 @@ class HelpdeskTicketSlaEvent(models.Model):
     user_id = fields.Many2one(
         comodel_name="res.users", default=lambda self: self.env.user, readonly=True, string="By"
     )
-    # target events: the targets that apply from then on, retroactively from the start
+    # start and target events: the targets that apply from then on, retroactively from the start
     policy_id = fields.Many2one(comodel_name="helpdesk.sla.policy", readonly=True, ondelete="set null")
     contractual_hours = fields.Float(readonly=True)
     internal_hours = fields.Float(readonly=True)
     time_kind = fields.Selection(selection=TIME_KINDS, readonly=True)
 
-    def _engine_event(self):
-        """The sla_engine event this record stands for."""
+    def _engine_events(self):
+        """The sla_engine events this record stands for."""
         self.ensure_one()
-        return engine_event(
+        return engine_events(
             {
                 "kind": self.kind,
                 "at": self.at,

@@ -1,6 +1,7 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 import psycopg2
@@ -19,7 +20,7 @@ from .sla_tools import (
     TIME_KINDS,
     aware,
     duration,
-    engine_event,
+    engine_events,
     engine_target,
     hours,
     naive,
@@ -215,10 +216,9 @@ class HelpdeskTicketSlaStatus(models.Model):
                 result[status.id] = calendar.message
                 continue
             try:
-                engine_events = [event._engine_event() for event in events_by_status[status.id]]
-                target_events = [e for e in engine_events if e.target is not None]
-                target = target_events[0].target if target_events else status._sla_engine_target()
-                result[status.id] = SlaClock(calendar, target, engine_events)
+                events = [e for event in events_by_status[status.id] for e in event._engine_events()]
+                target = next((e.target for e in events if e.target is not None), None)
+                result[status.id] = SlaClock(calendar, target or status._sla_engine_target(), events)
             except (SlaEngineError, ClockError) as exc:
                 result[status.id] = str(exc)
         return result
@@ -249,12 +249,14 @@ class HelpdeskTicketSlaStatus(models.Model):
             config = configs.get(status.policy_id.id)
             ladder = config.ladders.get(status.metric, ()) if config else ()
             plan = None
-            if ladder:
+            if ladder and status.ticket_id.active:
                 settled = {lid for lid, firing in firings.items() if firing._sla_settled()}
                 plan = escalation_plan(ladder, clock, at, settled, config.fire_missed)
                 if escalate and (plan.due or plan.skipped):
                     status._sla_fire(plan, firings, now)
             vals = status._sla_values(result, now, status._sla_ladder_times(plan, firings, now, escalate))
+            if not status.ticket_id.active:
+                vals["next_action_at"] = False  # archived ticket: nothing fires
             if vals["next_action_at"] and (earliest is None or vals["next_action_at"] < earliest):
                 earliest = vals["next_action_at"]
             changed = {k: v for k, v in vals.items() if status[k] != v or k == "evaluated_at"}
@@ -319,7 +321,7 @@ class HelpdeskTicketSlaStatus(models.Model):
             firings[level_id]._sla_run(self, now)
 
     @api.model
-    def _sla_create_evaluated(self, vals_list, now):
+    def _sla_create_evaluated(self, vals_list, now, new_tickets=False):
         """Create clocks whose values are already computed from their events (in memory),
         so that a new clock costs one INSERT and no read-back or UPDATE."""
         if not vals_list:
@@ -333,7 +335,7 @@ class HelpdeskTicketSlaStatus(models.Model):
             if isinstance(calendar, CalendarUnavailable):
                 vals.update({"error": calendar.message, "evaluated_at": now})
                 continue
-            events = [engine_event(command[2]) for command in vals["event_ids"]]
+            events = [e for command in vals["event_ids"] for e in engine_events(command[2])]
             target = next(
                 (e.target for e in events if e.target is not None),
                 engine_target(vals["contractual_hours"], vals["internal_hours"], vals["time_kind"]),
@@ -348,7 +350,7 @@ class HelpdeskTicketSlaStatus(models.Model):
                 vals.update({"error": str(exc), "evaluated_at": now})
                 continue
             vals.update(self._sla_values(result, now, self._sla_ladder_times(plan, {}, now, False)))
-        statuses = self._sla_insert(vals_list)
+        statuses = self._sla_insert(vals_list, new_tickets=new_tickets)
         times = [vals["next_action_at"] for vals in vals_list if vals.get("next_action_at")]
         if times:
             self._sla_schedule_at(min(times))
@@ -384,13 +386,14 @@ class HelpdeskTicketSlaStatus(models.Model):
     )
 
     @api.model
-    def _sla_insert(self, vals_list):
+    def _sla_insert(self, vals_list, new_tickets=False):
         """INSERT new clocks and their events: one statement for any number of clocks.
 
         This is the hot path of ticket creation, where the ORM's generic ``create`` cost
         more than the rest of the SLA work together. The values are complete (computed
         by the engine); the tickets' clock lists are invalidated and their summaries
-        marked for recomputation, as ``create`` would do.
+        marked for recomputation, as ``create`` would do. ``new_tickets``: the tickets
+        have no other clock (they are being created).
         """
         order = {key: index for index, (key, _label) in enumerate(METRICS)}
         tickets = self.env["helpdesk.ticket"].browse({vals["ticket_id"] for vals in vals_list})
@@ -464,9 +467,23 @@ class HelpdeskTicketSlaStatus(models.Model):
         )
         by_key = {(ticket_id, metric, cycle): status_id for status_id, ticket_id, metric, cycle in rows}
         ids = [by_key[(vals["ticket_id"], vals["metric"], vals["cycle"])] for vals in vals_list]
-        tickets.invalidate_recordset(["sla_status_ids"])
+        statuses = self.browse(ids)
+        if new_tickets:
+            # what was inserted goes to the cache as a fetch would have put it, so that the
+            # tickets' summaries are computed without reading the clocks back
+            for column in self._SLA_INSERT_COLUMNS:
+                values = [_db_value(vals.get(column), column) for vals in vals_list]
+                self._fields[column]._insert_cache(statuses, values)
+            clocks_of = defaultdict(list)
+            for status_id, vals in zip(ids, vals_list, strict=True):
+                clocks_of[vals["ticket_id"]].append(status_id)
+            field = tickets._fields["sla_status_ids"]
+            for ticket in tickets:
+                field._update_cache(ticket, tuple(clocks_of[ticket.id]))
+        else:
+            tickets.invalidate_recordset(["sla_status_ids"])
         tickets.modified(["sla_status_ids"])
-        return self.browse(ids)
+        return statuses
 
     def _sla_values(self, result, now, ladder_times=()):
         """Stored values for an engine ``ClockStatus``; ``ladder_times`` are the instants the

@@ -76,12 +76,22 @@ def engine_target(contractual_hours, internal_hours, time_kind):
     )
 
 
-def engine_event(values):
-    """The sla_engine ClockEvent for the values of a ``helpdesk.ticket.sla.event``."""
-    target = None
-    if values["kind"] == "target":
+def engine_events(values):
+    """The sla_engine ClockEvents for the values of a ``helpdesk.ticket.sla.event``.
+
+    A start event carries the targets the clock starts with: it stands for a START
+    and a TARGET event, so that a new clock stores one event, not two.
+    """
+    kind = values["kind"]
+    at = aware(values["at"])
+    reason = values.get("reason") or ""
+    events = []
+    if kind != "target":
+        events.append(ClockEvent(EventKind(kind), at, reason))
+    if kind == "target" or (kind == "start" and values.get("contractual_hours")):
         target = engine_target(values["contractual_hours"], values["internal_hours"], values["time_kind"])
-    return ClockEvent(EventKind(values["kind"]), aware(values["at"]), values.get("reason") or "", target)
+        events.append(ClockEvent(EventKind.TARGET, at, reason, target))
+    return events
 
 
 class TargetConfig:

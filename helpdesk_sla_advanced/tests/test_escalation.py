@@ -338,3 +338,19 @@ class TestConcurrentWorkers(TransactionCase):
                 self._env(cr_c)["helpdesk.ticket.sla.status"]._cron_sla_tick()
                 cr_c.commit()
         self.assertEqual(self._firings(ids), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestArchivedTickets(SlaCase):
+    def test_archived_ticket_fires_nothing_and_resumes_when_restored(self):
+        ticket = self._ticket(user_id=self.agent.id)
+        clock = self._clock(ticket, "resolution")
+        with freeze_time("2025-03-11 08:00:00"):
+            ticket.with_user(self.manager).active = False
+        self.assertFalse(clock.next_action_at)
+        self._tick("2025-03-20 10:00:00")
+        self.assertEqual(clock.state, "running")  # not even re-evaluated
+        with freeze_time("2025-03-20 10:00:00"):
+            ticket.with_user(self.manager).active = True
+        self.assertEqual(clock.state, "breached")
+        self.assertEqual(clock.breached_at, utc(2025, 3, 13, 10, 0))
