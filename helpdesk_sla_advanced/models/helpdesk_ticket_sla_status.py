@@ -287,31 +287,16 @@ class HelpdeskTicketSlaStatus(models.Model):
         self.ensure_one()
         Firing = self.env["helpdesk.ticket.sla.firing"].sudo()
         base = {"status_id": self.id, "ticket_id": self.ticket_id.id, "company_id": self.company_id.id}
+        # skipped levels are settled at once; due ones start as a failed attempt 0 until run
+        settle = [(level_id, {"state": "skipped", "fired_at": now}) for level_id in plan.skipped]
+        settle += [(level_id, {"state": "failed", "attempts": 0}) for level_id in plan.due]
         try:
             with self.env.cr.savepoint():
-                for level_id in plan.skipped:
+                for level_id, vals in settle:
                     if level_id not in firings:
-                        firings[level_id] = Firing.create(
-                            dict(
-                                base,
-                                escalation_id=level_id,
-                                state="skipped",
-                                due_at=naive(plan.times.get(level_id)),
-                                fired_at=now,
-                            )
-                        )
-                for level_id in plan.due:
-                    if level_id not in firings:
-                        firings[level_id] = Firing.create(
-                            dict(
-                                base,
-                                escalation_id=level_id,
-                                state="failed",
-                                attempts=0,
-                                due_at=naive(plan.times.get(level_id)),
-                            )
-                        )
-                        Firing.flush_model()
+                        vals = dict(base, escalation_id=level_id, due_at=naive(plan.times.get(level_id)), **vals)
+                        firings[level_id] = Firing.create(vals)
+                Firing.flush_model()
         except psycopg2.errors.UniqueViolation:
             _logger.info("SLA clock %s: its due levels are being fired by another worker", self.id)
             for level_id in (*plan.skipped, *plan.due):
