@@ -294,7 +294,8 @@ class HelpdeskTicketSlaStatus(models.Model):
             with self.env.cr.savepoint():
                 for level_id, vals in settle:
                     if level_id not in firings:
-                        vals = dict(base, escalation_id=level_id, due_at=naive(plan.times.get(level_id)), **vals)
+                        due_at = naive(plan.times.get(level_id))
+                        vals = dict(base, escalation_id=level_id, due_at=due_at, **vals)
                         firings[level_id] = Firing.create(vals)
                 Firing.flush_model()
         except psycopg2.errors.UniqueViolation:
