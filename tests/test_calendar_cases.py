@@ -8,7 +8,6 @@ compare and subtract by wall time in Python, which would hide fold mistakes.
 
 from __future__ import annotations
 
-import time as _time
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -572,31 +571,26 @@ def test_start_equal_to_end_is_a_24_hour_shift():
 # ---------------------------------------------------------------------------
 
 
-def test_ten_years_of_working_time_is_exact_and_fast():
+def test_ten_years_of_working_time_is_exact():
     cal = WorkingCalendar(NINE_FIVE, "Europe/Paris")
     start = paris(2025, 3, 3, 9)  # a Monday
     ten_years = timedelta(days=3650)  # 87,600 h = 2,190 weeks of 40 h
-    t0 = _time.perf_counter()
     result = cal.add(start, ten_years)
     back = cal.between(start, result)
     again = cal.add(result, -ten_years)
-    elapsed = _time.perf_counter() - t0
     # The last working hour is the Friday 17:00 of week 2,190.
     expected_day = date(2025, 3, 3) + timedelta(weeks=2190) - timedelta(days=3)
     assert expected_day.weekday() == 4
     assert_instant(result, datetime.combine(expected_day, time(17), tzinfo=PARIS), cal)
     assert back == ten_years
     assert_instant(again, start, cal)
-    assert elapsed < 2.0, f"ten years took {elapsed:.2f}s"
 
 
 def test_between_over_ten_calendar_years_counts_every_weekday():
     cal = WorkingCalendar(NINE_FIVE, "Europe/Paris")
     d0, d1 = date(2025, 1, 1), date(2035, 1, 1)
     weekdays = sum(1 for k in range((d1 - d0).days) if (d0 + timedelta(k)).weekday() < 5)
-    t0 = _time.perf_counter()
     got = cal.between(paris(2025, 1, 1), paris(2035, 1, 1))
-    assert _time.perf_counter() - t0 < 2.0
     assert got == weekdays * 8 * H
 
 
@@ -780,6 +774,17 @@ def test_ten_years_on_a_sparse_calendar_is_a_range_error():
     for d in (timedelta(days=3650), -timedelta(days=3650)):
         with pytest.raises(CalendarRangeError, match="outside the range of datetime"):
             cal.add(paris(2025, 3, 3, 9), d)
+
+
+def test_ten_years_fit_in_a_long_opening_of_a_sparse_calendar():
+    # One minute a week, plus an eleven-year opening: the ten years are found inside the
+    # opening (the weekly minutes in it are not counted twice), far from year 9999.
+    opening = (at_utc(2025, 1, 1), at_utc(2036, 1, 1))
+    cal = WorkingCalendar([(0, "03:00", "03:01")], "Europe/Paris", openings=[opening])
+    start = at_utc(2025, 3, 3, 8)
+    assert_instant(cal.add(start, timedelta(days=3650)), start + timedelta(days=3650), cal)
+    end = at_utc(2035, 12, 1)
+    assert_instant(cal.add(end, -timedelta(days=3650)), end - timedelta(days=3650), cal)
 
 
 def test_result_just_inside_the_range_is_fine():
