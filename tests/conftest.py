@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _TESTS = Path(__file__).resolve().parent
@@ -38,3 +39,21 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# The engine never needs Odoo. Where pytest-odoo is installed, its session fixtures load an
+# Odoo registry (and fail without --odoo-database): these no-ops stand in for them here, so
+# that `pytest tests` works alone and the Odoo tests of a combined run keep the real ones.
+@pytest.fixture(scope="session", autouse=True)
+def load_registry():
+    return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def load_http():
+    return None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def enable_odoo_test_flag():
+    return None
