@@ -791,3 +791,23 @@ def test_result_just_inside_the_range_is_fine():
     cal = WorkingCalendar.always()
     assert_instant(cal.add(at_utc(9999, 12, 30), timedelta(days=1)), at_utc(9999, 12, 31), cal)
     assert_instant(cal.add(at_utc(1, 1, 2), -timedelta(days=1)), at_utc(1, 1, 1), cal)
+
+
+def test_working_intervals_lists_the_periods_clipped_in_the_calendar_zone():
+    cal = WorkingCalendar(NINE_FIVE, "Europe/Paris")
+    periods = cal.working_intervals(paris(2025, 3, 7, 16), paris(2025, 3, 10, 10))
+    assert periods == [
+        (paris(2025, 3, 7, 16), paris(2025, 3, 7, 17)),
+        (paris(2025, 3, 10, 9), paris(2025, 3, 10, 10)),
+    ]
+    assert all(start.tzinfo == PARIS for start, _end in periods)
+    assert cal.working_intervals(paris(2025, 3, 8), paris(2025, 3, 9)) == []
+
+
+def test_always_is_the_only_calendar_without_gaps():
+    assert WorkingCalendar.always("Asia/Kolkata").is_always
+    assert not WorkingCalendar(NINE_FIVE, "Europe/Paris").is_always
+    closed = WorkingCalendar(
+        [(d, "00:00", "00:00") for d in range(7)], "UTC", closures=[(at_utc(2025, 1, 1), at_utc(2025, 1, 2))]
+    )
+    assert not closed.is_always

@@ -3,9 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from sla_engine import Target
-
-from .sla_tools import METRICS, TIME_KINDS, duration
+from .sla_tools import METRICS, TIME_KINDS
 
 
 class HelpdeskSlaTarget(models.Model):
@@ -94,14 +92,6 @@ class HelpdeskSlaTarget(models.Model):
                         contractual=target.contractual_hours,
                     )
                 )
-
-    def _engine_target(self):
-        self.ensure_one()
-        return Target(
-            duration(self.contractual_hours),
-            duration(self.internal_hours) if self.internal_hours else None,
-            business=self.time_kind == "business",
-        )
 
     @api.model_create_multi
     def create(self, vals_list):

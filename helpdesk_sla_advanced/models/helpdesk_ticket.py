@@ -693,10 +693,6 @@ class HelpdeskTicket(models.Model):
         if self.env.context.get("cron_id"):
             self.env["ir.cron"]._commit_progress(len(tickets), remaining=self.sudo().search_count(domain))
 
-    def _sla_after_evaluate(self):
-        """Hook run after the tick cron evaluated clocks of these tickets."""
-        return True
-
     # ------------------------------------------------------------ demo data
     @api.model
     def _sla_demo_scenarios(self):

@@ -570,7 +570,6 @@ class HelpdeskTicketSlaStatus(models.Model):
         statuses = self.search(domain, order="next_action_at, id", limit=batch_size)
         statuses = statuses.try_lock_for_update()
         statuses._sla_evaluate(now, escalate=True)
-        statuses.ticket_id._sla_after_evaluate()
         if self.env.context.get("cron_id"):
             self.env["ir.cron"]._commit_progress(len(statuses), remaining=self.search_count(domain))
         self._sla_schedule_tick()
