@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from .clock import ClockState, SlaClock, _always
+from .clock import ClockState, ClockStatus, SlaClock, _always
 from .errors import SlaEngineError
 
 __all__ = ["Level", "Plan", "Trigger", "level_times", "plan"]
@@ -81,10 +81,15 @@ class Plan:
     times: dict[int, datetime | None]  # when each level is (or was) due; None: not while paused
 
 
-def level_times(levels: Iterable[Level], clock: SlaClock, at: datetime) -> dict[int, datetime | None]:
-    """When each level is due, for the events of ``clock`` known at ``at``."""
+def level_times(
+    levels: Iterable[Level], clock: SlaClock, at: datetime, status: ClockStatus | None = None
+) -> dict[int, datetime | None]:
+    """When each level is due, for the events of ``clock`` known at ``at``.
+
+    ``status``: ``clock.status(at)``, when the caller has it already.
+    """
     levels = list(levels)
-    status = clock.status(at)
+    status = status or clock.status(at)
     target = status.target
     shares = []
     for level in levels:
@@ -113,14 +118,18 @@ def plan(
     at: datetime,
     fired: Iterable[int] = (),
     fire_missed: bool = False,
+    status: ClockStatus | None = None,
 ) -> Plan:
-    """Which levels of ``levels`` to fire at ``at``, given those already ``fired``."""
+    """Which levels of ``levels`` to fire at ``at``, given those already ``fired``.
+
+    ``status``: ``clock.status(at)``, when the caller has it already.
+    """
     levels = sorted(levels, key=lambda level: (level.sequence, level.id))
-    status = clock.status(at)
+    status = status or clock.status(at)
     counting = status.state in (ClockState.RUNNING, ClockState.BREACHED) and not status.paused
     if not levels or not counting or status.stopped_at is not None:
         return Plan((), (), None, {})
-    times = level_times(levels, clock, at)
+    times = level_times(levels, clock, at, status)
     done = set(fired)
     pending = [level for level in levels if level.id not in done]
     due = [level for level in pending if times[level.id] is not None and times[level.id] <= at]

@@ -160,3 +160,12 @@ def test_with_fire_missed_every_due_level_fires_once_in_order(run_times):
         assert result.skipped == ()
         fired += list(result.due)
     assert fired == sorted(fired) and len(fired) == len(set(fired))
+
+
+@settings(max_examples=300, deadline=None)
+@given(instants)
+def test_a_status_given_by_the_caller_plans_the_same(at):
+    paused = clock(
+        ClockEvent("pause", paris(2025, 3, 3, 10), "waiting"), ClockEvent("resume", paris(2025, 3, 4, 9))
+    )
+    assert plan(LADDER, paused, at, status=paused.status(at)) == plan(LADDER, paused, at)

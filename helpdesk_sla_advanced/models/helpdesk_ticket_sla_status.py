@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from sla_engine import ClockError, SlaClock, SlaEngineError, Target
+from sla_engine import ClockError, SlaClock, SlaEngineError
 from sla_engine import plan as escalation_plan
 
 from .helpdesk_ticket_sla_firing import MAX_ATTEMPTS
@@ -19,7 +19,6 @@ from .sla_tools import (
     STATUS_STATES,
     TIME_KINDS,
     aware,
-    duration,
     engine_events,
     engine_target,
     hours,
@@ -41,6 +40,8 @@ def _db_value(value, column):
     return None if value is False else value
 
 
+# display order of the metrics (first response, next response, resolution)
+METRIC_ORDER = {key: index for index, (key, _label) in enumerate(METRICS)}
 # {database: earliest committed trigger of the tick cron planned by this process}
 _planned_triggers = {}
 
@@ -172,11 +173,10 @@ class HelpdeskTicketSlaStatus(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        order = {key: index for index, (key, _label) in enumerate(METRICS)}
         tickets = self.env["helpdesk.ticket"].browse({vals["ticket_id"] for vals in vals_list})
         company = {ticket.id: ticket.company_id.id for ticket in tickets}
         for vals in vals_list:
-            vals.setdefault("metric_sequence", order.get(vals.get("metric"), 99))
+            vals.setdefault("metric_sequence", METRIC_ORDER.get(vals.get("metric"), 99))
             vals.setdefault("company_id", company[vals["ticket_id"]])
         return super().create(vals_list)
 
@@ -190,14 +190,6 @@ class HelpdeskTicketSlaStatus(models.Model):
             status.display_name = label
 
     # ------------------------------------------------------------ engine
-    def _sla_engine_target(self):
-        self.ensure_one()
-        return Target(
-            duration(self.contractual_hours),
-            duration(self.internal_hours) if self.internal_hours else None,
-            business=self.time_kind != "calendar",
-        )
-
     def _sla_engine_calendars(self):
         keys = {(status.calendar_id.id or 0, status.tz or "UTC") for status in self}
         return self.env["resource.calendar"].sudo()._sla_engine_calendars(keys)
@@ -218,7 +210,9 @@ class HelpdeskTicketSlaStatus(models.Model):
             try:
                 events = [e for event in events_by_status[status.id] for e in event._engine_events()]
                 target = next((e.target for e in events if e.target is not None), None)
-                result[status.id] = SlaClock(calendar, target or status._sla_engine_target(), events)
+                if target is None:
+                    target = engine_target(status.contractual_hours, status.internal_hours, status.time_kind)
+                result[status.id] = SlaClock(calendar, target, events)
             except (SlaEngineError, ClockError) as exc:
                 result[status.id] = str(exc)
         return result
@@ -228,16 +222,15 @@ class HelpdeskTicketSlaStatus(models.Model):
 
         With ``escalate`` (the tick cron, on rows it has locked), also fire the escalation
         levels that are due. A clock that cannot be computed keeps its last values and
-        records why in ``error``. Returns the earliest ``next_action_at`` among them.
+        records why in ``error``.
         """
         if not self:
-            return None
+            return
         now = now or fields.Datetime.now()
         at = aware(now)
         clocks = self._sla_clocks()
         configs = self.env["helpdesk.sla.policy"]._sla_config_by_id()
         self.sudo().firing_ids.fetch(["escalation_id", "state", "attempts", "fired_at"])
-        earliest = None
         for status in self:
             clock = clocks[status.id]
             if isinstance(clock, str):
@@ -251,17 +244,14 @@ class HelpdeskTicketSlaStatus(models.Model):
             plan = None
             if ladder and status.ticket_id.active:
                 settled = {lid for lid, firing in firings.items() if firing._sla_settled()}
-                plan = escalation_plan(ladder, clock, at, settled, config.fire_missed)
+                plan = escalation_plan(ladder, clock, at, settled, config.fire_missed, status=result)
                 if escalate and (plan.due or plan.skipped):
                     status._sla_fire(plan, firings, now)
             vals = status._sla_values(result, now, status._sla_ladder_times(plan, firings, now, escalate))
             if not status.ticket_id.active:
                 vals["next_action_at"] = False  # archived ticket: nothing fires
-            if vals["next_action_at"] and (earliest is None or vals["next_action_at"] < earliest):
-                earliest = vals["next_action_at"]
             changed = {k: v for k, v in vals.items() if status[k] != v or k == "evaluated_at"}
             status.sudo().write(changed)
-        return earliest
 
     def _sla_ladder_times(self, plan, firings, now, escalated):
         """Instants (naive UTC) the ladder of this clock needs the cron again."""
@@ -331,7 +321,11 @@ class HelpdeskTicketSlaStatus(models.Model):
             try:
                 clock = SlaClock(calendar, target, events)
                 result = clock.status(at)
-                plan = escalation_plan(ladder, clock, at, (), config.fire_missed) if ladder else None
+                plan = (
+                    escalation_plan(ladder, clock, at, (), config.fire_missed, status=result)
+                    if ladder
+                    else None
+                )
             except (SlaEngineError, ClockError) as exc:
                 vals.update({"error": str(exc), "evaluated_at": now})
                 continue
@@ -381,7 +375,6 @@ class HelpdeskTicketSlaStatus(models.Model):
         marked for recomputation, as ``create`` would do. ``new_tickets``: the tickets
         have no other clock (they are being created).
         """
-        order = {key: index for index, (key, _label) in enumerate(METRICS)}
         tickets = self.env["helpdesk.ticket"].browse({vals["ticket_id"] for vals in vals_list})
         info = {t.id: (t.company_id.id, t.commercial_partner_id.id, t.team_id.id) for t in tickets}
         uid, stamp = self.env.uid, self.env.cr.now()
@@ -393,7 +386,7 @@ class HelpdeskTicketSlaStatus(models.Model):
                 partner_id=partner_id,
                 team_id=team_id,
                 active=True,
-                metric_sequence=order.get(vals["metric"], 99),
+                metric_sequence=METRIC_ORDER.get(vals["metric"], 99),
                 cycle=vals.get("cycle", 1),
             )
             rows.append(
