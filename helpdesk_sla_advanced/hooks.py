@@ -23,4 +23,4 @@ def pre_init_hook(env):
 def post_init_hook(env):
     """Queue the open tickets for a first evaluation: the cron gives them their clocks in
     committed batches instead of holding the installation for it."""
-    env["helpdesk.sla.policy"].search([])._sla_queue_reevaluation()
+    env["helpdesk.sla.policy"]._sla_config_changed()

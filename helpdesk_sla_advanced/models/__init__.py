@@ -1,3 +1,4 @@
+from . import helpdesk_sla_bounds_mixin
 from . import helpdesk_sla_tier
 from . import helpdesk_sla_priority
 from . import res_partner

@@ -1,11 +1,11 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from sla_engine import Level, Trigger
 
-from .sla_tools import METRICS, TIME_KINDS, duration
+from .sla_tools import HOURS_OR_NONE, MAX_HOURS, MAX_PERCENT, METRICS, SEQUENCE, TIME_KINDS, Bound, duration
 
 TRIGGERS = [
     ("percent_internal", "% of the internal target"),
@@ -20,8 +20,15 @@ class HelpdeskSlaEscalation(models.Model):
     deadline or an escalation after it, with the actions it takes."""
 
     _name = "helpdesk.sla.escalation"
+    _inherit = ["helpdesk.sla.bounds.mixin"]
     _description = "Helpdesk SLA Escalation Level"
     _order = "policy_id, metric, sequence, id"
+    # the percentage only counts for the percentage triggers, where it must also be above 0
+    _sla_bounds = {
+        "percent": Bound(0.0, MAX_PERCENT, unit="%"),
+        "offset_hours": HOURS_OR_NONE,
+        "sequence": SEQUENCE,
+    }
 
     name = fields.Char(required=True, translate=True)
     policy_id = fields.Many2one(
@@ -48,6 +55,8 @@ class HelpdeskSlaEscalation(models.Model):
         inverse_name="escalation_id",
         string="Actions",
         copy=True,
+        # lines deleted through this field: the level's own constraint checks what is left
+        context={"sla_lines_of_parent": True},
     )
     summary = fields.Char(compute="_compute_summary", string="When")
 
@@ -115,6 +124,29 @@ class HelpdeskSlaEscalation(models.Model):
                     )
                 )
 
+    @api.constrains("trigger", "percent", "metric", "policy_id")
+    def _check_reach(self):
+        """A percentage level is due at most ten years of working time after the start."""
+        for level in self.filtered(lambda lv: lv.trigger in ("percent_internal", "percent_contractual")):
+            for target in level.policy_id.target_ids.filtered(lambda t, m=level.metric: t.metric == m):
+                base = target.contractual_hours
+                if level.trigger == "percent_internal" and target.internal_hours:
+                    base = target.internal_hours
+                reach = base * level.percent / 100.0
+                if reach > MAX_HOURS:
+                    raise ValidationError(
+                        self.env._(
+                            "%(level)s: %(percent)s%% of target '%(target)s' (%(base)s h) is %(reach)s h, "
+                            "beyond the %(max)s h (ten years) a level may be due at.",
+                            level=level._label(),
+                            percent=f"{level.percent:g}",
+                            target=target.display_name,
+                            base=f"{base:,g}",
+                            reach=f"{reach:,g}",
+                            max=f"{MAX_HOURS:,g}",
+                        )
+                    )
+
     def _sla_position(self, target):
         """Counted hours from the start at which this level is due for ``target``, when it
         can be compared without a calendar (None when the units differ)."""
@@ -178,6 +210,22 @@ class HelpdeskSlaEscalation(models.Model):
         result = super().write(vals)
         self.policy_id._sla_escalations_changed()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_fired(self):
+        fired = (
+            self.env["helpdesk.ticket.sla.firing"]
+            .sudo()
+            .search_count([("escalation_id", "in", self.ids)], limit=1)
+        )
+        if fired:
+            raise UserError(
+                self.env._(
+                    "Escalation levels that already fired keep their history: archive them instead of "
+                    "deleting them (%(names)s).",
+                    names=", ".join(self.mapped("name")),
+                )
+            )
 
     def unlink(self):
         policies = self.policy_id

@@ -4,6 +4,17 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .sla_tools import SEQUENCE
+
+TICKET_MODEL = "helpdesk.ticket"
+
+
+class SlaActionRefused(UserError):
+    """An action that cannot be taken on this ticket as configured (a template or server
+    action of another model, an archived user, a team of another company, an unknown
+    priority): retrying it would fail the same way, so its firing fails for good."""
+
+
 ACTION_TYPES = [
     ("notify_assignee", "Notify the assignee"),
     ("notify_team_leader", "Notify the team leader"),
@@ -16,12 +27,13 @@ ACTION_TYPES = [
     ("email_customer", "E-mail the customer"),
     ("server_action", "Run a server action"),
 ]
-PRIORITY_ORDER = ("0", "1", "2", "3")
 
 
 class HelpdeskSlaEscalationAction(models.Model):
     _name = "helpdesk.sla.escalation.action"
+    _inherit = ["helpdesk.sla.bounds.mixin"]
     _description = "Helpdesk SLA Escalation Action"
+    _sla_bounds = {"sequence": SEQUENCE}
     _order = "escalation_id, sequence, id"
 
     escalation_id = fields.Many2one(
@@ -114,6 +126,28 @@ class HelpdeskSlaEscalationAction(models.Model):
                         user=action.user_id.name,
                     )
                 )
+            template = action.mail_template_id
+            if action.action_type == "email_customer" and template.model != TICKET_MODEL:
+                raise ValidationError(
+                    self.env._(
+                        "%(action)s: e-mail template '%(template)s' is for '%(model)s' records, not for "
+                        "helpdesk tickets: its placeholders would read another record.",
+                        action=action._label(),
+                        template=template.display_name,
+                        model=template.model,
+                    )
+                )
+            server_action = action.server_action_id
+            if action.action_type == "server_action" and server_action.model_name != TICKET_MODEL:
+                raise ValidationError(
+                    self.env._(
+                        "%(action)s: server action '%(server_action)s' runs on '%(model)s' records, "
+                        "not on helpdesk tickets.",
+                        action=action._label(),
+                        server_action=server_action.display_name,
+                        model=server_action.model_name,
+                    )
+                )
             policy_company = action.escalation_id.policy_id.company_id
             team = action.team_id
             if team and team.company_id and policy_company and team.company_id != policy_company:
@@ -159,11 +193,74 @@ class HelpdeskSlaEscalationAction(models.Model):
         )
         return body
 
+    def _sla_refusal(self, ticket):
+        """Why this action cannot be taken on ``ticket`` now, as configured, or "".
+
+        Checked when the action fires, not only when it is saved: a user archived since,
+        a team of another company on a shared policy, a template or a server action whose
+        model changed, a priority outside the selection."""
+        self.ensure_one()
+        kind = self.action_type
+        company = ticket.company_id
+        if kind == "reassign_user":
+            user = self.user_id
+            if not user or not user.active or user.share:
+                return self.env._(
+                    "user '%(user)s' is archived or not an internal user; the ticket stays with its assignee",
+                    user=user.display_name or "-",
+                )
+            if company and company not in user.company_ids:
+                return self.env._(
+                    "user '%(user)s' cannot work in company '%(company)s' of the ticket",
+                    user=user.display_name,
+                    company=company.name,
+                )
+        if kind == "reassign_team":
+            team = self.team_id
+            if not team or not team.active:
+                return self.env._("team '%(team)s' is archived", team=team.display_name or "-")
+            if team.company_id and company and team.company_id != company:
+                return self.env._(
+                    "team '%(team)s' belongs to company '%(team_company)s', "
+                    "not to '%(company)s' like the ticket",
+                    team=team.display_name,
+                    team_company=team.company_id.name,
+                    company=company.name,
+                )
+        template = self.mail_template_id.exists()
+        if kind == "email_customer" and template and template.model != TICKET_MODEL:
+            return self.env._(
+                "e-mail template '%(template)s' is for '%(model)s' records, not for helpdesk tickets",
+                template=self.mail_template_id.display_name or "-",
+                model=self.mail_template_id.model or "-",
+            )
+        server_action = self.server_action_id.exists()
+        if kind == "server_action" and server_action and server_action.model_name != TICKET_MODEL:
+            return self.env._(
+                "server action '%(action)s' runs on '%(model)s' records, not on helpdesk tickets",
+                action=self.server_action_id.display_name or "-",
+                model=self.server_action_id.model_name or "-",
+            )
+        if kind == "raise_priority":
+            values = [value for value, _label in ticket._fields["priority"]._description_selection(self.env)]
+            if (ticket.priority or values[0]) not in values or (
+                self.priority and self.priority not in values
+            ):
+                return self.env._(
+                    "priority %(priority)s is not one of the ticket priorities (%(values)s)",
+                    priority=repr(ticket.priority if ticket.priority not in values else self.priority),
+                    values=", ".join(values),
+                )
+        return ""
+
     def _sla_execute(self, ticket, status, level):
         """Take this action on ``ticket`` for the escalation ``level`` of ``status``."""
         self.ensure_one()
+        refusal = self._sla_refusal(ticket)
+        if refusal:
+            raise SlaActionRefused(refusal)
         kind = self.action_type
-        quiet = ticket.with_context(sla_automatic=True, mail_create_nosubscribe=True)
+        quiet = ticket.sudo().with_context(sla_automatic=True, mail_create_nosubscribe=True)
         if kind in ("notify_assignee", "notify_team_leader", "notify_group"):
             partners = self._sla_recipients(ticket)
             if not partners:
@@ -196,12 +293,11 @@ class HelpdeskSlaEscalationAction(models.Model):
         elif kind == "reassign_team":
             quiet.write({"team_id": self.team_id.id})
         elif kind == "raise_priority":
-            current = ticket.priority or "0"
-            wanted = (
-                self.priority
-                or PRIORITY_ORDER[min(PRIORITY_ORDER.index(current) + 1, len(PRIORITY_ORDER) - 1)]
-            )
-            if PRIORITY_ORDER.index(wanted) > PRIORITY_ORDER.index(current):
+            # the selection lists the priorities from the lowest to the highest
+            order = [value for value, _label in ticket._fields["priority"]._description_selection(self.env)]
+            current = ticket.priority or order[0]
+            wanted = self.priority or order[min(order.index(current) + 1, len(order) - 1)]
+            if order.index(wanted) > order.index(current):
                 quiet.write({"priority": wanted})
         elif kind == "add_followers":
             quiet.message_subscribe(partner_ids=self.partner_ids.ids)
@@ -216,3 +312,10 @@ class HelpdeskSlaEscalationAction(models.Model):
             self.server_action_id.with_context(
                 active_model=ticket._name, active_id=ticket.id, active_ids=ticket.ids
             ).run()
+
+    def unlink(self):
+        levels = self.escalation_id
+        result = super().unlink()
+        if not self.env.context.get("sla_lines_of_parent"):
+            levels.exists()._check_actions()  # "at least one action", whatever is deleted
+        return result

@@ -6,7 +6,13 @@ from odoo.tools import SQL
 
 from sla_engine.policy import PolicyRule, match_many
 
-from .sla_tools import PolicyConfig, zone_name
+from .sla_tools import SEQUENCE, PolicyConfig, zone_name
+
+# the configuration version (ir.config_parameter rows, written by SQL only)
+CONFIG_VERSION_KEY = "helpdesk_sla_advanced.config_version"
+REEVALUATE_ALL_KEY = "helpdesk_sla_advanced.reevaluate_all_version"
+FLAGGED_KEY = "helpdesk_sla_advanced.flagged_version"
+_VERSION_CACHE_KEY = "helpdesk_sla_config_version"
 
 # policy fields whose change may change which policy, targets or clock a ticket gets
 REEVALUATE_FIELDS = {
@@ -34,7 +40,8 @@ REEVALUATE_FIELDS = {
 class HelpdeskSlaPolicy(models.Model):
     _name = "helpdesk.sla.policy"
     _description = "Helpdesk SLA Policy"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "helpdesk.sla.bounds.mixin"]
+    _sla_bounds = {"sequence": SEQUENCE}
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -96,6 +103,7 @@ class HelpdeskSlaPolicy(models.Model):
     resource_calendar_id = fields.Many2one(
         comodel_name="resource.calendar",
         string="Working Calendar",
+        ondelete="restrict",
         default=lambda self: self.env.company.resource_calendar_id,
         tracking=True,
         help="Working hours; its public holidays (time off without a resource) are closures.",
@@ -128,6 +136,8 @@ class HelpdeskSlaPolicy(models.Model):
         inverse_name="policy_id",
         string="Targets",
         copy=True,
+        # lines deleted through this field: the policy's own constraint checks what is left
+        context={"sla_lines_of_parent": True},
     )
     ticket_count = fields.Integer(compute="_compute_ticket_count", string="Tickets")
     escalation_ids = fields.One2many(
@@ -136,6 +146,13 @@ class HelpdeskSlaPolicy(models.Model):
         string="Escalation Ladder",
         copy=True,
         help="Reminders before the deadline and escalations after it, per metric.",
+    )
+    sla_reevaluate_version = fields.Integer(
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="Configuration version of the last change that concerns this policy's open tickets "
+        "(written by the module; the re-evaluation cron compares it).",
     )
     escalation_fire_missed = fields.Boolean(
         string="Fire Missed Levels",
@@ -221,10 +238,16 @@ class HelpdeskSlaPolicy(models.Model):
         )
 
     @api.model
-    @tools.ormcache("self.env.lang")
     def _sla_config(self):
-        """Every active policy as :class:`PolicyConfig`, by precedence; cached per registry
-        and cleared whenever a policy, a target or a calendar's zone changes."""
+        """Every active policy as :class:`PolicyConfig`, by precedence, as of the
+        configuration version this transaction counts with (see _sla_config_version)."""
+        return self._sla_config_at(self._sla_config_version())
+
+    @api.model
+    @tools.ormcache("version", "self.env.lang")
+    def _sla_config_at(self, version):
+        """Cached per registry and configuration version: a worker whose cache holds an
+        older version simply misses, so no cache signalling is needed for correctness."""
         policies = self.sudo().with_context(active_test=True).search([])
         return tuple(PolicyConfig(policy, policy._sla_rule()) for policy in policies)
 
@@ -232,14 +255,150 @@ class HelpdeskSlaPolicy(models.Model):
     def _sla_config_by_id(self):
         return {config.id: config for config in self._sla_config()}
 
-    @api.model
-    def _sla_clear_config(self):
-        self.env.registry.clear_cache()
-
     def _sla_escalations_changed(self):
         """A ladder changed: recompute when the open clocks of these policies act next."""
-        self._sla_clear_config()
-        self._sla_queue_reevaluation(calendar_only=True)
+        self.env["helpdesk.sla.policy"]._sla_config_changed(self)
+
+    # ------------------------------------------------------------ configuration version
+    @api.model
+    def _sla_config_version(self):
+        """The version of the SLA configuration this transaction counts with: a token
+        ``"<counter>:<transaction>"`` read once per transaction.
+
+        In a read-write transaction the row is locked FOR SHARE. A configuration change
+        (which updates the row) then cannot commit before this transaction ends: the
+        re-evaluation it queues runs afterwards and sees what this transaction wrote. And
+        if a change committed after this transaction's snapshot, the lock fails with a
+        serialization error: Odoo retries the request with the new configuration instead
+        of computing clocks from the old one (the crons start their batch again).
+        """
+        cache = self.env.cr.cache
+        token = cache.get(_VERSION_CACHE_KEY)
+        if token is None:
+            lock = SQL() if getattr(self.env.cr, "readonly", False) else SQL("FOR SHARE")
+            rows = self.env.execute_query(
+                SQL("SELECT value FROM ir_config_parameter WHERE key = %s %s", CONFIG_VERSION_KEY, lock)
+            )
+            token = rows[0][0] if rows else "0"
+            self._sla_remember_version(token)
+        return token
+
+    @api.model
+    def _sla_remember_version(self, token):
+        """Keep ``token`` as this transaction's version until it ends."""
+        cache = self.env.cr.cache
+        if _VERSION_CACHE_KEY not in cache:
+            forget = lambda: cache.pop(_VERSION_CACHE_KEY, None)  # noqa: E731
+            self.env.cr.postcommit.add(forget)
+            self.env.cr.postrollback.add(forget)
+        cache[_VERSION_CACHE_KEY] = token
+
+    @api.model
+    def _sla_forget_version(self):
+        """Forget this transaction's version (its lock was rolled back with a savepoint)."""
+        self.env.cr.cache.pop(_VERSION_CACHE_KEY, None)
+
+    @api.model
+    def _sla_config_changed(self, policies=None):
+        """The SLA configuration changed: give it a new version and queue the re-evaluation
+        of the open tickets it may concern: every open ticket (``policies`` None: matching
+        may change), the tickets of ``policies`` (their calendar, holidays or ladder
+        changed), or none (an empty recordset: only the cached values change).
+
+        Nothing is flagged here: the re-evaluation cron flags the tickets concerned in its
+        own transaction, after this one commits, so that it also sees the tickets created
+        meanwhile, and it never clears a flag this change set on a ticket it was working on.
+        """
+        counter = self._sla_bump_param(CONFIG_VERSION_KEY, with_transaction=True)
+        if policies is None:
+            self._sla_bump_param(REEVALUATE_ALL_KEY, value=counter)
+        elif policies:
+            self.flush_model(["sla_reevaluate_version"])
+            self.env.execute_query(
+                SQL(
+                    "UPDATE helpdesk_sla_policy SET sla_reevaluate_version = %s WHERE id IN %s",
+                    counter,
+                    tuple(policies.ids),
+                )
+            )
+            self.invalidate_model(["sla_reevaluate_version"])
+        self.env.registry.clear_cache()  # frees the outdated entries (in every worker)
+        if policies is None or policies:
+            cron = self.env.ref("helpdesk_sla_advanced.ir_cron_sla_reevaluate", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
+
+    @api.model
+    def _sla_bump_param(self, key, value=None, with_transaction=False):
+        """Set the counter stored under ``key`` to ``value`` (default: one more) and return
+        it; with ``with_transaction`` the stored token also names this transaction, so that
+        no two versions ever share a token, even one rolled back."""
+        suffix = SQL("|| ':' || txid_current()::text") if with_transaction else SQL()
+        new = SQL("%s", value) if value is not None else SQL("split_part(value, ':', 1)::int + 1")
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO ir_config_parameter (key, value, create_uid, create_date, write_uid, write_date)
+                VALUES (%(key)s, '0', %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC')
+                ON CONFLICT (key) DO NOTHING;
+                UPDATE ir_config_parameter
+                   SET value = (%(new)s)::text %(suffix)s, write_date = now() at time zone 'UTC'
+                 WHERE key = %(key)s
+             RETURNING value
+                """,
+                key=key,
+                uid=self.env.uid,
+                new=new,
+                suffix=suffix,
+            )
+        )
+        token = rows[0][0]
+        if with_transaction:
+            self._sla_remember_version(token)
+        return int(token.split(":")[0])
+
+    @api.model
+    def _sla_counter(self, key):
+        rows = self.env.execute_query(SQL("SELECT value FROM ir_config_parameter WHERE key = %s", key))
+        return int(rows[0][0].split(":")[0]) if rows else 0
+
+    @api.model
+    def _sla_flag_pending(self):
+        """Flag the open tickets concerned by the configuration changes made since the
+        last call (run by the re-evaluation cron, one run at a time); return how many."""
+        flagged = self._sla_counter(FLAGGED_KEY)
+        current = int(self._sla_config_version().split(":")[0])
+        if current <= flagged:
+            return 0
+        if self._sla_counter(REEVALUATE_ALL_KEY) > flagged:
+            where = SQL("TRUE")
+        else:
+            where = SQL(
+                "t.sla_policy_id IN (SELECT id FROM helpdesk_sla_policy WHERE sla_reevaluate_version > %s)",
+                flagged,
+            )
+        Ticket = self.env["helpdesk.ticket"]
+        Ticket.flush_model(["sla_policy_id", "stage_id", "sla_dirty", "active"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                UPDATE helpdesk_ticket t SET sla_dirty = TRUE
+                  FROM helpdesk_ticket_stage s
+                 WHERE s.id = t.stage_id AND NOT COALESCE(s.closed, FALSE)
+                   AND NOT COALESCE(t.sla_dirty, FALSE) AND t.active AND %s
+             RETURNING t.id
+                """,
+                where,
+            )
+        )
+        Ticket.invalidate_model(["sla_dirty"])
+        self._sla_bump_param(FLAGGED_KEY, value=current)
+        return len(rows)
+
+    @api.model
+    def _sla_reevaluation_pending(self):
+        """Whether configuration changes wait for the cron to flag their tickets."""
+        return self._sla_counter(CONFIG_VERSION_KEY) > self._sla_counter(FLAGGED_KEY)
 
     @api.model
     def _sla_match_tickets(self, tickets):
@@ -302,55 +461,20 @@ class HelpdeskSlaPolicy(models.Model):
         )
 
     # ------------------------------------------------------------ re-evaluation
-    def _sla_queue_reevaluation(self, calendar_only=False):
-        """Queue the re-evaluation of the open tickets these policies may concern.
-
-        One UPDATE flags the tickets; the re-evaluation cron then works through them in
-        committed batches, so that an edit concerning 100,000 open tickets returns at once.
-        With ``calendar_only`` only the tickets of these policies are concerned (their
-        calendar or holidays changed); otherwise every open ticket may change policy.
-        """
-        Ticket = self.env["helpdesk.ticket"]
-        Ticket.flush_model(["sla_policy_id", "stage_id", "sla_dirty"])
-        if calendar_only:
-            if not self:
-                return
-            where = SQL("t.sla_policy_id IN %s", tuple(self.ids))
-        else:
-            where = SQL("TRUE")
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE helpdesk_ticket t SET sla_dirty = TRUE
-                  FROM helpdesk_ticket_stage s
-                 WHERE s.id = t.stage_id AND NOT COALESCE(s.closed, FALSE)
-                   AND NOT COALESCE(t.sla_dirty, FALSE) AND t.active AND %s
-                """,
-                where,
-            )
-        )
-        Ticket.invalidate_model(["sla_dirty"])
-        cron = self.env.ref("helpdesk_sla_advanced.ir_cron_sla_reevaluate", raise_if_not_found=False)
-        if cron:
-            cron.sudo()._trigger()
-
     @api.model_create_multi
     def create(self, vals_list):
         policies = super().create(vals_list)
-        self._sla_clear_config()
-        policies._sla_queue_reevaluation()
+        self._sla_config_changed()
         return policies
 
     def write(self, vals):
         result = super().write(vals)
-        self._sla_clear_config()
-        if REEVALUATE_FIELDS & set(vals):
-            self._sla_queue_reevaluation()
+        self._sla_config_changed(None if REEVALUATE_FIELDS & set(vals) else self.browse())
         return result
 
     def unlink(self):
         result = super().unlink()
-        self._sla_clear_config()
+        self._sla_config_changed(self.browse())
         return result
 
     def action_view_tickets(self):
@@ -364,7 +488,7 @@ class HelpdeskSlaPolicy(models.Model):
         """Re-evaluate the open tickets now (queued to the cron, in batches)."""
         if not self.env.user.has_group("helpdesk_sla_advanced.group_sla_manager"):
             raise AccessError(self.env._("Only SLA managers can re-evaluate tickets."))
-        self._sla_queue_reevaluation()
+        self._sla_config_changed()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -3,13 +3,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .sla_tools import METRICS, TIME_KINDS
+from .sla_tools import HOURS, HOURS_OR_NONE, METRICS, SEQUENCE, TIME_KINDS
 
 
 class HelpdeskSlaTarget(models.Model):
     _name = "helpdesk.sla.target"
+    _inherit = ["helpdesk.sla.bounds.mixin"]
     _description = "Helpdesk SLA Target"
     _order = "policy_id, sequence, metric, priority, id"
+    _sla_bounds = {"contractual_hours": HOURS, "internal_hours": HOURS_OR_NONE, "sequence": SEQUENCE}
 
     policy_id = fields.Many2one(
         comodel_name="helpdesk.sla.policy", required=True, index=True, ondelete="cascade"
@@ -63,6 +65,10 @@ class HelpdeskSlaTarget(models.Model):
             policy=self.policy_id.display_name,
         )
 
+    @api.constrains("contractual_hours", "internal_hours", "metric")
+    def _check_escalation_reach(self):
+        self.policy_id.escalation_ids._check_reach()
+
     @api.constrains("contractual_hours", "internal_hours")
     def _check_hours(self):
         for target in self:
@@ -96,19 +102,19 @@ class HelpdeskSlaTarget(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         targets = super().create(vals_list)
-        self.env["helpdesk.sla.policy"]._sla_clear_config()
-        targets.policy_id._sla_queue_reevaluation()
+        self.env["helpdesk.sla.policy"]._sla_config_changed(targets.policy_id)
         return targets
 
     def write(self, vals):
         result = super().write(vals)
-        self.env["helpdesk.sla.policy"]._sla_clear_config()
-        self.policy_id._sla_queue_reevaluation()
+        self.env["helpdesk.sla.policy"]._sla_config_changed(self.policy_id)
         return result
 
     def unlink(self):
         policies = self.policy_id
         result = super().unlink()
-        self.env["helpdesk.sla.policy"]._sla_clear_config()
-        policies.exists()._sla_queue_reevaluation()
+        policies = policies.exists()
+        if not self.env.context.get("sla_lines_of_parent"):
+            policies._check_targets()  # "at least one target", whatever is deleted
+        self.env["helpdesk.sla.policy"]._sla_config_changed(policies)
         return result

@@ -2,10 +2,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .sla_tools import SEQUENCE, Bound
+
 
 class HelpdeskSlaTier(models.Model):
     _name = "helpdesk.sla.tier"
+    _inherit = ["helpdesk.sla.bounds.mixin"]
     _description = "Helpdesk SLA Customer Tier"
+    _sla_bounds = {"sequence": SEQUENCE, "color": Bound(0, 11)}
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

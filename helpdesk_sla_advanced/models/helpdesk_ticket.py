@@ -1,22 +1,42 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
+import psycopg2
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command, Domain
 
 from sla_engine.policy import TicketFacts
 
-from .sla_tools import METRICS, SUMMARY_STATES, PolicyConfig
+from .sla_tools import MAX_SLA_START_AHEAD, METRICS, MIN_SLA_START, SUMMARY_STATES, PolicyConfig
 
+_logger = logging.getLogger(__name__)
+
+# fields only an SLA manager may set, each through its own logic (exemption with its reason,
+# a policy chosen by hand and kept, the SLA start when the ticket is created or imported)
+MANAGER_FIELDS = {"sla_policy_id", "sla_policy_locked", "sla_exempt", "sla_exempt_reason", "sla_start"}
+# fields only the module writes: its results, its bookkeeping and its history
+SYSTEM_FIELDS = {
+    "sla_policy_reason",
+    "sla_dirty",
+    "sla_deadline_next",
+    "sla_metric_next",
+    "sla_state",
+    "sla_error",
+    "sla_status_ids",
+    "sla_period_ids",
+    "sla_firing_ids",
+}
 # ticket fields whose change may change the policy or the targets of a ticket
 MATCH_FIELDS = {"priority", "team_id", "category_id", "tag_ids", "partner_id", "channel_id", "company_id"}
 # fields that may move the ticket to another team, assignee or stage (directly or by compute)
 OWNERSHIP_FIELDS = {"team_id", "user_id", "stage_id"}
-SLA_WRITE_FIELDS = MATCH_FIELDS | OWNERSHIP_FIELDS | {"sla_policy_id", "active"}
+SLA_WRITE_FIELDS = MATCH_FIELDS | OWNERSHIP_FIELDS | {"sla_policy_id", "sla_policy_locked", "active"}
 OPEN_STATES = ("pending", "running", "paused", "breached")
+SUMMARY_FIELDS = ["sla_deadline_next", "sla_metric_next", "sla_state", "sla_error"]
 AUTOMATIC_MESSAGE_TYPES = ("auto_comment", "notification", "user_notification", "out_of_office")
 
 
@@ -29,6 +49,7 @@ class HelpdeskTicket(models.Model):
         copy=False,
         readonly=True,
         help="When the SLA clocks of the ticket started.",
+        groups="base.group_user",
     )
     sla_policy_id = fields.Many2one(
         comodel_name="helpdesk.sla.policy",
@@ -38,42 +59,62 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         help="Found by matching the policies in sequence order; set it by hand to force another "
         "policy (it then no longer follows the ticket's changes).",
+        groups="base.group_user",
     )
     sla_policy_locked = fields.Boolean(
-        string="Policy Set by Hand", copy=False, help="The policy was chosen by hand and is kept."
+        string="Policy Set by Hand",
+        copy=False,
+        help="The policy was chosen by hand and is kept.",
+        groups="base.group_user",
     )
     sla_policy_reason = fields.Char(
-        string="Why this Policy", copy=False, readonly=True, help="Which criteria matched."
+        string="Why this Policy",
+        copy=False,
+        readonly=True,
+        help="Which criteria matched.",
+        groups="base.group_user",
     )
     sla_status_ids = fields.One2many(
         comodel_name="helpdesk.ticket.sla.status",
         inverse_name="ticket_id",
         string="SLA Clocks",
         readonly=True,
+        groups="base.group_user",
     )
     sla_period_ids = fields.One2many(
         comodel_name="helpdesk.ticket.sla.period",
         inverse_name="ticket_id",
         string="Ownership History",
         readonly=True,
+        groups="base.group_user",
     )
     sla_firing_ids = fields.One2many(
         comodel_name="helpdesk.ticket.sla.firing",
         inverse_name="ticket_id",
         string="SLA Escalations",
         readonly=True,
+        groups="base.group_user",
     )
-    sla_exempt = fields.Boolean(string="SLA Exempted", copy=False, readonly=True, tracking=True)
-    sla_exempt_reason = fields.Char(string="Exemption Reason", copy=False, readonly=True)
+    sla_exempt = fields.Boolean(
+        string="SLA Exempted", copy=False, readonly=True, tracking=True, groups="base.group_user"
+    )
+    sla_exempt_reason = fields.Char(
+        string="Exemption Reason", copy=False, readonly=True, groups="base.group_user"
+    )
     sla_deadline_next = fields.Datetime(
         string="Next SLA Deadline",
         compute="_compute_sla_summary",
         store=True,
         index="btree_not_null",
         help="The nearest contractual deadline among the running clocks.",
+        groups="base.group_user",
     )
     sla_metric_next = fields.Selection(
-        selection=METRICS, string="Next SLA Metric", compute="_compute_sla_summary", store=True
+        selection=METRICS,
+        string="Next SLA Metric",
+        compute="_compute_sla_summary",
+        store=True,
+        groups="base.group_user",
     )
     sla_state = fields.Selection(
         selection=SUMMARY_STATES,
@@ -82,21 +123,43 @@ class HelpdeskTicket(models.Model):
         store=True,
         index="btree_not_null",
         help="The most urgent state among the ticket's SLA clocks.",
+        groups="base.group_user",
     )
-    sla_error = fields.Char(compute="_compute_sla_summary", store=True, string="SLA Problem")
-    sla_dirty = fields.Boolean(copy=False, index="btree_not_null", help="Re-evaluation queued.")
+    sla_error = fields.Char(
+        compute="_compute_sla_summary", store=True, string="SLA Problem", groups="base.group_user"
+    )
+    sla_dirty = fields.Boolean(
+        copy=False, index="btree_not_null", help="Re-evaluation queued.", groups="base.group_user"
+    )
     sla_at_risk = fields.Boolean(
-        compute="_compute_sla_live", search="_search_sla_at_risk", string="SLA at Risk"
+        compute="_compute_sla_live",
+        search="_search_sla_at_risk",
+        string="SLA at Risk",
+        groups="base.group_user",
     )
     sla_breached = fields.Boolean(
-        compute="_compute_sla_live", search="_search_sla_breached", string="SLA Breached"
+        compute="_compute_sla_live",
+        search="_search_sla_breached",
+        string="SLA Breached",
+        groups="base.group_user",
     )
     sla_breaching_soon = fields.Boolean(
-        compute="_compute_sla_live", search="_search_sla_breaching_soon", string="Breaching Within 1 Hour"
+        compute="_compute_sla_live",
+        search="_search_sla_breaching_soon",
+        string="Breaching Within 1 Hour",
+        groups="base.group_user",
     )
-    sla_paused = fields.Boolean(compute="_compute_sla_live", search="_search_sla_paused", string="SLA Paused")
+    sla_paused = fields.Boolean(
+        compute="_compute_sla_live",
+        search="_search_sla_paused",
+        string="SLA Paused",
+        groups="base.group_user",
+    )
     sla_time_left = fields.Float(
-        compute="_compute_sla_live", string="SLA Time Left", help="Business time left to the next deadline."
+        compute="_compute_sla_live",
+        string="SLA Time Left",
+        help="Business time left to the next deadline.",
+        groups="base.group_user",
     )
 
     # ------------------------------------------------------------ summaries
@@ -225,20 +288,131 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        exemptions = []
+        vals_list = [dict(vals) for vals in vals_list]
+        for vals in vals_list:
+            given = {fname for fname in MANAGER_FIELDS | SYSTEM_FIELDS if vals.get(fname)}
+            self._sla_check_protected(given)
+            if "sla_start" in given:
+                self._sla_check_start(vals["sla_start"])
+            if vals.get("sla_policy_id") and not self.env.su:
+                vals["sla_policy_locked"] = True
+                vals["sla_policy_reason"] = self._sla_by_hand_reason()
+            # an exemption is given through its own path, which logs it in every clock
+            exemptions.append((vals.pop("sla_exempt", False), vals.pop("sla_exempt_reason", False)))
         tickets = super().create(vals_list)
         tickets.sudo()._sla_on_create(tickets._sla_now())
+        for ticket, (exempt, reason) in zip(tickets, exemptions, strict=True):
+            if exempt:
+                ticket._sla_exempt(reason, exempt=True)
         return tickets
 
     def write(self, vals):
-        if self.env.context.get("sla_internal_write") or not SLA_WRITE_FIELDS & set(vals):
-            return super().write(vals)
-        if "sla_policy_id" in vals and not self.env.context.get("sla_internal_write"):
-            if not self.env.user.has_group("helpdesk_sla_advanced.group_sla_manager"):
-                raise AccessError(self.env._("Only SLA managers can choose a ticket's SLA policy by hand."))
-        before = {ticket.id: (ticket.stage_id, ticket.team_id, ticket.user_id) for ticket in self}
-        result = super().write(vals)
-        self.sudo()._sla_on_write(vals, before, self._sla_now())
+        if self.env.su and self.env.context.get("sla_internal_write"):
+            return super().write(vals)  # the module's own bookkeeping
+        changed = self._sla_changed_fields(vals, MANAGER_FIELDS | SYSTEM_FIELDS)
+        if "sla_policy_id" in vals and self._sla_is_manager():
+            changed.add("sla_policy_id")  # choosing the current policy by hand locks it
+        self._sla_check_protected(changed)
+        vals = {k: v for k, v in vals.items() if k not in MANAGER_FIELDS or k in changed}
+        if "sla_start" in changed:
+            raise UserError(
+                self.env._(
+                    "The SLA start of a ticket is the origin of its clocks' history: it can only be "
+                    "given when the ticket is created or imported, not changed afterwards "
+                    "(ticket %(ticket)s, new value %(value)s).",
+                    ticket=", ".join(self.mapped("display_name")),
+                    value=vals["sla_start"],
+                )
+            )
+        exemption = None
+        if {"sla_exempt", "sla_exempt_reason"} & changed:
+            exemption = (vals.pop("sla_exempt", None), vals.pop("sla_exempt_reason", None))
+        result = True
+        if vals and SLA_WRITE_FIELDS & set(vals):
+            before = {ticket.id: (ticket.stage_id, ticket.team_id, ticket.user_id) for ticket in self}
+            result = super().write(vals)
+            self.sudo()._sla_on_write(vals, before, self._sla_now())
+        elif vals:
+            result = super().write(vals)
+        if exemption:
+            self._sla_write_exemption(*exemption)
         return result
+
+    # ------------------------------------------------------------ protected fields
+    def _sla_changed_fields(self, vals, fnames):
+        """The fields among ``fnames`` whose value in ``vals`` differs from the current one
+        on at least one of these tickets (a form or an import re-sending a value is no change)."""
+        changed = set()
+        records = self.sudo()
+        for fname in fnames & set(vals):
+            field = self._fields[fname]
+            new = field.convert_to_cache(vals[fname], records)
+            if field.type in ("one2many", "many2many") or any(
+                field.convert_to_cache(record[fname], record) != new for record in records
+            ):
+                changed.add(fname)
+        return changed
+
+    @api.model
+    def _sla_check_protected(self, fnames):
+        """Only SLA managers set the fields that change what a customer is owed, and only
+        the module itself writes the SLA results, whatever the entry point (RPC included)."""
+        if self.env.su or not fnames:
+            return
+        labels = lambda names: ", ".join(  # noqa: E731
+            sorted(self._fields[fname]._description_string(self.env) for fname in names)
+        )
+        system = fnames & SYSTEM_FIELDS
+        if system:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s: computed by the SLA engine; nobody sets them by hand.",
+                    fields=labels(system),
+                )
+            )
+        manager = fnames & MANAGER_FIELDS
+        if manager and not self._sla_is_manager():
+            raise AccessError(
+                self.env._("Only SLA managers can set %(fields)s on a ticket.", fields=labels(manager))
+            )
+
+    @api.model
+    def _sla_is_manager(self):
+        return self.env.su or self.env.user.has_group("helpdesk_sla_advanced.group_sla_manager")
+
+    @api.model
+    def _sla_check_start(self, value):
+        start = fields.Datetime.to_datetime(value)
+        latest = fields.Datetime.now() + MAX_SLA_START_AHEAD
+        if start < MIN_SLA_START or start > latest:
+            raise ValidationError(
+                self.env._(
+                    "SLA Start must lie between %(earliest)s and a year from now (%(latest)s); "
+                    "got %(value)s.",
+                    earliest=MIN_SLA_START.date(),
+                    latest=latest.date(),
+                    value=value,
+                )
+            )
+
+    def _sla_by_hand_reason(self):
+        return self.env._(
+            "set by hand by %(user)s on %(date)s", user=self.env.user.name, date=fields.Datetime.now()
+        )
+
+    def _sla_write_exemption(self, exempt, reason):
+        """``sla_exempt``/``sla_exempt_reason`` written directly (RPC, import): the same
+        path as the exemption wizard, with its mandatory reason and its logged events."""
+        if exempt is None:  # only the reason: an exemption is changed by lifting and giving it
+            raise ValidationError(
+                self.env._(
+                    "Exemption Reason is kept in the history of the clocks: to change it, lift the "
+                    "exemption and give it again with the new reason (got %(value)s).",
+                    value=reason,
+                )
+            )
+        self._sla_exempt(reason, exempt=bool(exempt))
 
     # ------------------------------------------------------------ reactions
     def _sla_now(self):
@@ -270,15 +444,15 @@ class HelpdeskTicket(models.Model):
         if moved:
             moved._sla_log_periods(now, before)
         touched = self.env["helpdesk.ticket.sla.status"]
-        if "sla_policy_id" in vals:
+        if "sla_policy_id" in vals or "sla_policy_locked" in vals:
+            # a policy chosen by hand is kept; releasing it lets matching choose again
+            locked = (
+                bool(vals["sla_policy_id"]) if "sla_policy_id" in vals else bool(vals["sla_policy_locked"])
+            )
             self.with_context(sla_internal_write=True).write(
                 {
-                    "sla_policy_locked": bool(vals["sla_policy_id"]),
-                    "sla_policy_reason": self.env._(
-                        "set by hand by %(user)s on %(date)s", user=self.env.user.name, date=now
-                    )
-                    if vals["sla_policy_id"]
-                    else False,
+                    "sla_policy_locked": locked,
+                    "sla_policy_reason": self._sla_by_hand_reason() if locked else False,
                 }
             )
         if "company_id" in vals:
@@ -290,7 +464,7 @@ class HelpdeskTicket(models.Model):
         if "active" in vals:
             # an archived ticket's clocks stand still: nothing fires; unarchived, they resume
             touched |= self.sla_status_ids.filtered(lambda s: not s.reached_at)
-        if MATCH_FIELDS & set(vals) or "sla_policy_id" in vals:
+        if MATCH_FIELDS & set(vals) or {"sla_policy_id", "sla_policy_locked"} & set(vals):
             touched |= self._sla_apply(now)
         stage_moved = moved.filtered(lambda t: before[t.id][0] != t.stage_id)
         for ticket in stage_moved:
@@ -577,7 +751,9 @@ class HelpdeskTicket(models.Model):
 
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
-        if not self.env.context.get("sla_automatic"):
+        # the module's own messages (escalations, exemptions) are posted as superuser with
+        # ``sla_automatic``; a user's context cannot make a reply or an e-mail not count
+        if not (self.env.su and self.env.context.get("sla_automatic")):
             self.sudo()._sla_on_message(message, self._sla_now())
         return result
 
@@ -619,22 +795,56 @@ class HelpdeskTicket(models.Model):
             vals = ticket._sla_new_status_vals(
                 config, target, "next_response", max(cycles.mapped("cycle"), default=0) + 1, at, replay=False
             )
-            created |= Status._sla_create_evaluated([vals], at)
+            created |= ticket._sla_open_cycle(vals, at)
         if touched:
             touched._sla_evaluate(at)
             Status._sla_schedule_after(touched)
+        if touched or created:
+            # the ticket's row before its clocks' rows, in the order a write on the ticket
+            # takes them, so that a reply and a stage change never wait for each other
+            self.flush_recordset(SUMMARY_FIELDS)
+
+    def _sla_open_cycle(self, vals, at):
+        """Open a next-response cycle; idempotent when two messages open it at once.
+
+        Two customer messages arriving together both see no open cycle and both insert
+        cycle N. The second insert waits for the first transaction and then hits the
+        unique index: the cycle is open (opened by the first message), so the second
+        message simply does not open another one, instead of failing.
+        """
+        self.ensure_one()
+        Status = self.env["helpdesk.ticket.sla.status"]
+        try:
+            with self.env.cr.savepoint():
+                return Status.with_context(sla_quiet_conflict=True)._sla_create_evaluated([vals], at)
+        except psycopg2.errors.UniqueViolation:
+            _logger.info(
+                "SLA: next-response cycle %s of ticket %s was opened by a concurrent message",
+                vals["cycle"],
+                self.id,
+            )
+            return Status
 
     # ------------------------------------------------------------ exemption
-    def _sla_check_manager(self):
-        if not self.env.user.has_group("helpdesk_sla_advanced.group_sla_manager"):
-            raise AccessError(self.env._("Only SLA managers can exempt tickets from their SLA."))
+    def _sla_check_manager(self, what):
+        """Raise an AccessError saying that only SLA managers may do ``what``."""
+        if not self._sla_is_manager():
+            raise AccessError(self.env._("Only SLA managers can %(what)s.", what=what))
 
     def _sla_exempt(self, reason, exempt=True):
         """Exempt these tickets from their SLA (or lift the exemption), with a reason, logged."""
-        self._sla_check_manager()
+        self._sla_check_manager(
+            self.env._("exempt tickets from their SLA") if exempt else self.env._("lift an SLA exemption")
+        )
         reason = (reason or "").strip()
         if not reason:
-            raise UserError(self.env._("Give a reason: an exemption is kept in the ticket's history."))
+            raise ValidationError(
+                self.env._(
+                    "Exemption Reason is required: an exemption is kept in the ticket's history "
+                    "(got %(value)s).",
+                    value=repr(reason),
+                )
+            )
         now = self._sla_now()
         kind = "exempt" if exempt else "unexempt"
         tickets = self.sudo().filtered(lambda t: t.sla_exempt != exempt)
@@ -658,7 +868,7 @@ class HelpdeskTicket(models.Model):
         self.env["helpdesk.ticket.sla.status"]._sla_schedule_after(touched)
 
     def action_sla_exempt(self):
-        self._sla_check_manager()
+        self._sla_check_manager(self.env._("exempt tickets from their SLA"))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("SLA Exemption"),
@@ -670,7 +880,7 @@ class HelpdeskTicket(models.Model):
 
     def action_sla_recompute(self):
         """Re-match the policy and recompute the clocks now (SLA managers)."""
-        self._sla_check_manager()
+        self._sla_check_manager(self.env._("recompute the SLA of a ticket"))
         tickets = self.sudo()
         now = self._sla_now()
         statuses = tickets._sla_apply(now) | tickets.sla_status_ids
@@ -681,17 +891,78 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------ cron
     @api.model
     def _cron_sla_reevaluate(self, batch_size=200):
-        """Re-evaluate, in committed batches, the tickets flagged by a policy or calendar edit."""
+        """Re-evaluate, in committed batches, the open tickets a configuration change concerns.
+
+        Each run first flags the tickets of the changes made since the last run (in its
+        own transaction, after those changes committed), then re-evaluates one batch. Its
+        configuration version is locked FOR SHARE for the whole batch: a change made while
+        the batch runs commits after it and is flagged by the next run, so no edit is lost;
+        a change that committed since the run began makes it start again at once.
+        Returns the number of tickets still flagged.
+        """
+        Policy = self.env["helpdesk.sla.policy"]
+        try:
+            with self.env.cr.savepoint(flush=False):
+                Policy._sla_config_version()
+                Policy._sla_flag_pending()
+        except psycopg2.errors.SerializationFailure:
+            Policy._sla_forget_version()
+            _logger.info("SLA re-evaluation: the configuration changed since this run began; again at once")
+            self.env.ref("helpdesk_sla_advanced.ir_cron_sla_reevaluate")._trigger()
+            return self.sudo().search_count(Domain("sla_dirty", "=", True))
         domain = Domain("sla_dirty", "=", True)
-        tickets = self.sudo().search(domain, limit=batch_size).try_lock_for_update()
+        tickets = self.sudo().search(domain, limit=batch_size, order="id")
+        tickets = tickets.try_lock_for_update(allow_referencing=True)
         now = self._sla_now()
-        statuses = tickets._sla_apply(now)
-        statuses |= tickets.sla_status_ids.filtered(lambda s: not s.reached_at)
-        statuses._sla_evaluate(now)
+        statuses = tickets._sla_run_isolated(lambda batch: batch._sla_reevaluate(now))
         tickets.with_context(sla_internal_write=True).write({"sla_dirty": False})
         self.env["helpdesk.ticket.sla.status"]._sla_schedule_after(statuses)
+        remaining = self.sudo().search_count(domain)
         if self.env.context.get("cron_id"):
-            self.env["ir.cron"]._commit_progress(len(tickets), remaining=self.sudo().search_count(domain))
+            self.env["ir.cron"]._commit_progress(len(tickets), remaining=remaining)
+        return remaining
+
+    def _sla_reevaluate(self, now):
+        """Re-match and recompute these tickets' clocks; return the clocks evaluated."""
+        statuses = self._sla_apply(now)
+        statuses |= self.sla_status_ids.filtered(lambda s: not s.reached_at)
+        statuses._sla_evaluate(now)
+        return statuses
+
+    def _sla_run_isolated(self, work, on_failure=None):
+        """``work(tickets)`` on these tickets at once; should it fail for a reason other than
+        a concurrent update, again ticket by ticket, each in a savepoint, so that one ticket
+        whose data breaks the work cannot stop the batch (or the cron) forever: it is
+        logged, ``on_failure(ticket, message)`` is called, and the others go on.
+        Returns the union of what ``work`` returned."""
+        Status = self.env["helpdesk.ticket.sla.status"]
+        try:
+            with self.env.cr.savepoint():
+                return work(self)
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected):
+            raise
+        except Exception:  # noqa: BLE001  isolate the ticket that fails
+            _logger.warning(
+                "SLA: a batch of %s tickets failed; retrying one by one", len(self), exc_info=True
+            )
+        result = Status
+        for ticket in self:
+            try:
+                with self.env.cr.savepoint():
+                    result |= work(ticket)
+            except (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected):
+                raise
+            except Exception as exc:  # noqa: BLE001
+                _logger.exception("SLA: ticket %s could not be evaluated; it is skipped", ticket.id)
+                if on_failure:
+                    on_failure(ticket, f"{type(exc).__name__}: {exc}")
+        return result
+
+    @api.model
+    def _sla_reevaluate_all(self):
+        """Run the re-evaluation until nothing is left (demo data, tests, shells)."""
+        while self._cron_sla_reevaluate():
+            pass
 
     # ------------------------------------------------------------ demo data
     @api.model
@@ -757,8 +1028,7 @@ class HelpdeskTicket(models.Model):
         reply(cycles, now - 45 * hour, "Here is a workaround while we fix it.")
         customer_says(cycles, now - 2 * hour, "The workaround stopped working.")
         # helpdesk_mgmt's own demo tickets predate this module: give them their clocks
-        while self.search_count([("sla_dirty", "=", True)], limit=1):
-            self._cron_sla_reevaluate()
+        self._sla_reevaluate_all()
         # what the deadlines passed so far imply: breaches stored, due levels fired, once
         Status = self.env["helpdesk.ticket.sla.status"]
         while Status.search_count(Status._sla_due_domain(now), limit=1):

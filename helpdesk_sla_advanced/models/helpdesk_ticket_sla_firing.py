@@ -5,6 +5,8 @@ import logging
 from markupsafe import Markup, escape
 from odoo import fields, models
 
+from .helpdesk_sla_escalation_action import SlaActionRefused
+
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
@@ -34,7 +36,7 @@ class HelpdeskTicketSlaFiring(models.Model):
     escalation_id = fields.Many2one(
         comodel_name="helpdesk.sla.escalation",
         required=True,
-        ondelete="cascade",
+        ondelete="restrict",  # a level that fired is archived, never deleted with its history
         readonly=True,
         string="Level",
     )
@@ -62,6 +64,7 @@ class HelpdeskTicketSlaFiring(models.Model):
         level, ticket = self.escalation_id, self.ticket_id
         done = self.done_action_ids
         errors = []
+        refused = False
         for action in level.action_ids.sorted(lambda a: (a.sequence, a.id)):
             if action in done:
                 continue
@@ -69,12 +72,21 @@ class HelpdeskTicketSlaFiring(models.Model):
                 with self.env.cr.savepoint():
                     action._sla_execute(ticket, status, level)
                 done |= action
+            except SlaActionRefused as exc:
+                refused = True
+                _logger.info(
+                    "SLA escalation %s on ticket %s: %s refused: %s", level.id, ticket.id, action.id, exc
+                )
+                errors.append(
+                    self.env._("%(action)s refused: %(reason)s", action=action.display_name, reason=exc)
+                )
             except Exception as exc:  # noqa: BLE001  one failing action never stops the batch
                 _logger.warning(
                     "SLA escalation %s on ticket %s: %s failed: %s", level.id, ticket.id, action.id, exc
                 )
                 errors.append(f"{action.display_name}: {exc}")
-        attempts = self.attempts + 1
+        # a refusal would be refused again: no retry
+        attempts = MAX_ATTEMPTS if refused else self.attempts + 1
         self.write(
             {
                 "state": "failed" if errors else "done",
@@ -86,21 +98,27 @@ class HelpdeskTicketSlaFiring(models.Model):
         )
         if errors:
             final = attempts >= MAX_ATTEMPTS
+            if refused:
+                summary = self.env._(
+                    "SLA escalation '%(level)s' could not complete: an action was refused as configured; "
+                    "it will not be tried again.",
+                    level=level.name,
+                )
+            else:
+                summary = self.env._(
+                    "SLA escalation '%(level)s' could not complete (attempt %(attempt)s of %(max)s); "
+                    "%(next)s",
+                    level=level.name,
+                    attempt=attempts,
+                    max=MAX_ATTEMPTS,
+                    next=self.env._("it will not be tried again.")
+                    if final
+                    else self.env._("it will be tried again soon."),
+                )
             body = Markup("<p>%s</p><ul>%s</ul>") % (
-                escape(
-                    self.env._(
-                        "SLA escalation '%(level)s' could not complete "
-                        "(attempt %(attempt)s of %(max)s); %(next)s",
-                        level=level.name,
-                        attempt=attempts,
-                        max=MAX_ATTEMPTS,
-                        next=self.env._("it will not be tried again.")
-                        if final
-                        else self.env._("it will be tried again soon."),
-                    )
-                ),
+                escape(summary),
                 Markup().join(Markup("<li>%s</li>") % escape(error) for error in errors),
             )
-            ticket.with_context(sla_automatic=True).message_post(
+            ticket.sudo().with_context(sla_automatic=True).message_post(
                 body=body, message_type="comment", subtype_xmlid="mail.mt_note"
             )

@@ -115,6 +115,7 @@ class HelpdeskTicketSlaStatus(models.Model):
         comodel_name="resource.calendar",
         string="Working Calendar",
         readonly=True,
+        ondelete="restrict",  # a clock's calendar is archived, never deleted under it
         help="Empty: the clock counts 24/7.",
     )
     tz = fields.Char(string="Time Zone", readonly=True, help="Zone the working hours are read in.")
@@ -233,25 +234,31 @@ class HelpdeskTicketSlaStatus(models.Model):
         self.sudo().firing_ids.fetch(["escalation_id", "state", "attempts", "fired_at"])
         for status in self:
             clock = clocks[status.id]
-            if isinstance(clock, str):
-                if status.error != clock:
-                    status.sudo().write({"error": clock, "evaluated_at": now, "next_action_at": False})
-                continue
-            result = clock.status(at)
             firings = {firing.escalation_id.id: firing for firing in status.sudo().firing_ids}
             config = configs.get(status.policy_id.id)
             ladder = config.ladders.get(status.metric, ()) if config else ()
             plan = None
-            if ladder and status.ticket_id.active:
-                settled = {lid for lid, firing in firings.items() if firing._sla_settled()}
-                plan = escalation_plan(ladder, clock, at, settled, config.fire_missed, status=result)
-                if escalate and (plan.due or plan.skipped):
-                    status._sla_fire(plan, firings, now)
+            try:
+                if isinstance(clock, str):
+                    raise SlaEngineError(clock)
+                result = clock.status(at)
+                if ladder and status.ticket_id.active:
+                    settled = {lid for lid, firing in firings.items() if firing._sla_settled()}
+                    plan = escalation_plan(ladder, clock, at, settled, config.fire_missed, status=result)
+            except SlaEngineError as exc:
+                # this clock cannot be computed: keep its last values, say why, plan nothing
+                if status.error != str(exc):
+                    status.sudo().write({"error": str(exc), "evaluated_at": now, "next_action_at": False})
+                continue
+            if escalate and plan and (plan.due or plan.skipped):
+                status._sla_fire(plan, firings, now)
             vals = status._sla_values(result, now, status._sla_ladder_times(plan, firings, now, escalate))
             if not status.ticket_id.active:
                 vals["next_action_at"] = False  # archived ticket: nothing fires
-            changed = {k: v for k, v in vals.items() if status[k] != v or k == "evaluated_at"}
-            status.sudo().write(changed)
+            changed = {k: v for k, v in vals.items() if k != "evaluated_at" and status[k] != v}
+            if changed:  # an unchanged clock is not written: no row lock, no conflict
+                changed["evaluated_at"] = now
+                status.sudo().write(changed)
 
     def _sla_ladder_times(self, plan, firings, now, escalated):
         """Instants (naive UTC) the ladder of this clock needs the cron again."""
@@ -311,14 +318,13 @@ class HelpdeskTicketSlaStatus(models.Model):
             if isinstance(calendar, CalendarUnavailable):
                 vals.update({"error": calendar.message, "evaluated_at": now})
                 continue
-            events = [e for command in vals["event_ids"] for e in engine_events(command[2])]
-            target = next(
-                (e.target for e in events if e.target is not None),
-                engine_target(vals["contractual_hours"], vals["internal_hours"], vals["time_kind"]),
-            )
             config = configs.get(vals["policy_id"])
             ladder = config.ladders.get(vals["metric"], ()) if config else ()
             try:
+                events = [e for command in vals["event_ids"] for e in engine_events(command[2])]
+                target = next((e.target for e in events if e.target is not None), None) or engine_target(
+                    vals["contractual_hours"], vals["internal_hours"], vals["time_kind"]
+                )
                 clock = SlaClock(calendar, target, events)
                 result = clock.status(at)
                 plan = (
@@ -415,9 +421,8 @@ class HelpdeskTicketSlaStatus(models.Model):
         self.flush_model()
         self.env["helpdesk.ticket.sla.event"].flush_model()
         # one round trip: the clocks, then their events joined on (ticket, metric, cycle)
-        rows = self.env.execute_query(
-            SQL(
-                """
+        query = SQL(
+            """
                 WITH new_status AS (
                     INSERT INTO helpdesk_ticket_sla_status (%(status_columns)s) VALUES %(status_rows)s
                     RETURNING id, ticket_id, metric, cycle
@@ -437,13 +442,15 @@ class HelpdeskTicketSlaStatus(models.Model):
                 )
                 SELECT id, ticket_id, metric, cycle FROM new_status
                 """,
-                status_columns=SQL(", ").join(SQL.identifier(c) for c in (*self._SLA_INSERT_COLUMNS, *audit)),
-                status_rows=SQL(", ").join(rows),
-                event_rows=SQL(", ").join(event_rows),
-                uid=uid,
-                stamp=stamp,
-            )
+            status_columns=SQL(", ").join(SQL.identifier(c) for c in (*self._SLA_INSERT_COLUMNS, *audit)),
+            status_rows=SQL(", ").join(rows),
+            event_rows=SQL(", ").join(event_rows),
+            uid=uid,
+            stamp=stamp,
         )
+        # a cycle opened by a concurrent message is an expected conflict, not a bad query
+        self.env.cr.execute(query, log_exceptions=not self.env.context.get("sla_quiet_conflict"))
+        rows = self.env.cr.fetchall()
         by_key = {(ticket_id, metric, cycle): status_id for status_id, ticket_id, metric, cycle in rows}
         ids = [by_key[(vals["ticket_id"], vals["metric"], vals["cycle"])] for vals in vals_list]
         statuses = self.browse(ids)
@@ -498,6 +505,28 @@ class HelpdeskTicketSlaStatus(models.Model):
             "evaluated_at": now,
         }
 
+    @staticmethod
+    def _sla_status_of(clock, at):
+        """The engine's ClockStatus of ``clock`` at ``at``, or None when the clock cannot be
+        computed (no clock, an error message instead of a clock, or an engine error)."""
+        if clock is None or isinstance(clock, str):
+            return None
+        try:
+            return clock.status(at)
+        except SlaEngineError:
+            return None
+
+    @staticmethod
+    def _sla_error_of(clock, at):
+        """Why ``clock`` cannot be computed at ``at``."""
+        if isinstance(clock, str):
+            return clock
+        try:
+            clock.status(at)
+        except SlaEngineError as exc:
+            return str(exc)
+        return ""
+
     # ------------------------------------------------------------ live values
     @api.depends("state", "deadline", "working_hours", "time_left_hours")
     def _compute_live(self):
@@ -508,11 +537,11 @@ class HelpdeskTicketSlaStatus(models.Model):
         clocks = todo._sla_clocks() if todo else {}
         for status in self:
             clock = clocks.get(status.id)
-            if clock is None or isinstance(clock, str):
+            result = status._sla_status_of(clock, at)
+            if result is None:
                 status.time_left = status.time_left_hours
                 status.at_risk = bool(status.internal_breached_at) and status.state in ("running", "paused")
                 continue
-            result = clock.status(at)
             status.time_left = hours(result.time_left)
             status.at_risk = result.at_risk
 
@@ -522,13 +551,19 @@ class HelpdeskTicketSlaStatus(models.Model):
         clocks = self._sla_clocks() if self.ids else {}
         for status in self:
             clock = clocks.get(status.id)
+            result = status._sla_status_of(clock, at)
             if clock is None:
                 status.explanation = False
-            elif isinstance(clock, str):
-                status.explanation = clock
+            elif result is None:
+                status.explanation = self.env._(
+                    "This clock cannot be computed: %(error)s", error=status._sla_error_of(clock, at)
+                )
             else:
                 tz = self.env.user.tz or status.tz or "UTC"
-                lines = clock.status(at).explain(tz)
+                try:
+                    lines = result.explain(tz)
+                except SlaEngineError as exc:
+                    lines = [self.env._("This clock cannot be explained: %(error)s", error=str(exc))]
                 if status.policy_id:
                     lines.insert(0, self.env._("policy: %(policy)s", policy=status.policy_id.display_name))
                 if status.calendar_id:
@@ -559,13 +594,36 @@ class HelpdeskTicketSlaStatus(models.Model):
         exactly-once. The cron then wakes itself for the next due instant.
         """
         now = fields.Datetime.now()
+        Policy = self.env["helpdesk.sla.policy"]
+        try:
+            with self.env.cr.savepoint(flush=False):
+                Policy._sla_config_version()
+        except psycopg2.errors.SerializationFailure:
+            Policy._sla_forget_version()
+            _logger.info("SLA tick: the configuration changed since this run began; again at once")
+            self._sla_tick_cron()._trigger()
+            return
         domain = self._sla_due_domain(now)
         statuses = self.search(domain, order="next_action_at, id", limit=batch_size)
-        statuses = statuses.try_lock_for_update()
-        statuses._sla_evaluate(now, escalate=True)
+        # rows are locked ticket first, then its clocks, as every other SLA path takes them;
+        # rows another transaction holds are left for the next run
+        tickets = statuses.ticket_id.try_lock_for_update(allow_referencing=True)
+        statuses = statuses.filtered(lambda s: s.ticket_id in tickets).try_lock_for_update()
+        statuses.ticket_id._sla_run_isolated(
+            lambda batch: statuses.filtered(lambda s: s.ticket_id in batch)._sla_evaluate_returning(now),
+            on_failure=lambda ticket, message: (
+                statuses.filtered(lambda s: s.ticket_id == ticket)
+                .sudo()
+                .write({"error": message, "next_action_at": False, "evaluated_at": now})
+            ),
+        )
         if self.env.context.get("cron_id"):
             self.env["ir.cron"]._commit_progress(len(statuses), remaining=self.search_count(domain))
         self._sla_schedule_tick()
+
+    def _sla_evaluate_returning(self, now):
+        self._sla_evaluate(now, escalate=True)
+        return self
 
     @api.model
     def _sla_schedule_after(self, statuses):

@@ -2,17 +2,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Translate ``resource.calendar`` records into ``sla_engine.WorkingCalendar``.
 
-Engine calendars are cached per registry with ``ormcache`` and dropped whenever a
-calendar, its hours or a public holiday changes (in any worker: Odoo signals cache
-invalidations through the database), so that the hours and holidays of a calendar
-are read once per change, not once per ticket, and the engine's materialised working
-time is reused across requests.
+Engine calendars are cached per registry with ``ormcache``, keyed by the SLA
+configuration version, which every change of a calendar, its hours or a public holiday
+moves on (helpdesk.sla.policy._sla_config_changed): the hours and holidays of a calendar
+are read once per change, not once per ticket, the engine's materialised working time is
+reused across requests, and no worker ever counts on a calendar older than the
+configuration its transaction sees.
 """
 
 from datetime import timezone
 
 from odoo import api, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.date_utils import float_to_time
 
 from sla_engine import SlaEngineError, WorkingCalendar
@@ -109,11 +110,12 @@ class ResourceCalendar(models.Model):
         cache is cleared whenever a calendar, its hours or a public holiday changes, so
         a warm lookup costs no query at all.
         """
-        return {key: self._sla_engine_calendar(*key) for key in keys}
+        version = self.env["helpdesk.sla.policy"]._sla_config_version()
+        return {key: self._sla_engine_calendar(*key, version) for key in keys}
 
     @api.model
-    @tools.ormcache("cal_id", "tz", "self.env.lang")
-    def _sla_engine_calendar(self, cal_id, tz):
+    @tools.ormcache("cal_id", "tz", "version", "self.env.lang")
+    def _sla_engine_calendar(self, cal_id, tz, version):
         if cal_id == ALWAYS:
             try:
                 return WorkingCalendar.always(zone_name(tz))
@@ -125,11 +127,6 @@ class ResourceCalendar(models.Model):
                 self.env._("The working calendar (id %(id)s) no longer exists.", id=cal_id)
             )
         return calendar._sla_build_engine_calendar(tz, calendar._sla_closures_by_calendar()[calendar.id])
-
-    @api.model
-    def _sla_clear_calendars(self):
-        """Forget the cached engine calendars (a calendar, its hours or a holiday changed)."""
-        self.env.registry.clear_cache()
 
     def _sla_build_engine_calendar(self, tz, closures):
         self.ensure_one()
@@ -153,6 +150,27 @@ class ResourceCalendar(models.Model):
                 raise ValidationError(built.message)
 
     # ------------------------------------------------------------ changes
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used_by_sla(self):
+        """A calendar that SLA policies or clocks count on is archived, never deleted: its
+        clocks would silently count 24/7 instead."""
+        policies = self._sla_policies()
+        clocks = (
+            self.env["helpdesk.ticket.sla.status"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("calendar_id", "in", self.ids)], limit=1)
+        )
+        if policies or clocks:
+            raise UserError(
+                self.env._(
+                    "Working calendar %(calendars)s is used by SLA policies (%(policies)s) or by the "
+                    "clocks of tickets: archive it instead of deleting it.",
+                    calendars=", ".join(f"'{name}'" for name in self.mapped("display_name")),
+                    policies=", ".join(policies.mapped("display_name")) or "-",
+                )
+            )
+
     def _sla_policies(self):
         return (
             self.env["helpdesk.sla.policy"]
@@ -163,12 +181,12 @@ class ResourceCalendar(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if {"tz", "attendance_ids", "two_weeks_calendar", "flexible_hours", "company_id", "name"} & set(vals):
-            # clears both the cached engine calendars and the policy configs (calendar zones)
-            self._sla_clear_calendars()
+        Policy = self.env["helpdesk.sla.policy"]
         if {"tz", "attendance_ids", "two_weeks_calendar", "flexible_hours", "company_id"} & set(vals):
             policies = self._sla_policies()
             if policies:
                 policies.filtered("active").resource_calendar_id._sla_check_usable()
-                policies._sla_queue_reevaluation(calendar_only=True)
+            Policy._sla_config_changed(policies)
+        elif "name" in vals:
+            Policy._sla_config_changed(Policy.browse())  # names are quoted in explanations
         return result

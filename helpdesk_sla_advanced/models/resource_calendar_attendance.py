@@ -7,11 +7,10 @@ class ResourceCalendarAttendance(models.Model):
     _inherit = "resource.calendar.attendance"
 
     def _sla_calendar_changed(self, calendars):
-        self.env["resource.calendar"]._sla_clear_calendars()
         policies = calendars._sla_policies()
         if policies:
             policies.filtered("active").resource_calendar_id._sla_check_usable()
-            policies._sla_queue_reevaluation(calendar_only=True)
+        self.env["helpdesk.sla.policy"]._sla_config_changed(policies)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -11,13 +11,12 @@ class ResourceCalendarLeaves(models.Model):
         public = self.filtered(lambda leave: not leave.resource_id)
         if not public:
             return
-        self.env["resource.calendar"]._sla_clear_calendars()
-        Policy = self.env["helpdesk.sla.policy"].sudo()
+        Policy = self.env["helpdesk.sla.policy"].sudo().with_context(active_test=False)
         if any(not leave.calendar_id for leave in public):
             policies = Policy.search([("calendar_mode", "=", "calendar")])
         else:
             policies = Policy.search([("resource_calendar_id", "in", public.calendar_id.ids)])
-        policies._sla_queue_reevaluation(calendar_only=True)
+        Policy._sla_config_changed(policies)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -2,9 +2,59 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Small conversions between Odoo values and sla_engine values (no model here)."""
 
-from datetime import timedelta, timezone
+import logging
+import math
+from datetime import datetime, timedelta, timezone
 
-from sla_engine import ClockEvent, EventKind, Target
+from sla_engine import ClockEvent, EventKind, SlaEngineError, Target
+
+_logger = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------- bounds
+# Every number a user types into an SLA setting is finite and inside a documented range,
+# checked when it is saved (helpdesk.sla.bounds.mixin). Hours: more than zero, at most ten
+# years of 8,766 hours, the longest working time the engine counts (sla_engine.MAX_DURATION).
+MAX_HOURS = 87_660.0
+MAX_PERCENT = 1000.0  # an escalation at ten times its target is the latest one may ask for
+MAX_SEQUENCE = 1_000_000
+# the earliest and latest SLA start a ticket may have (the latest: a year from now)
+MIN_SLA_START = datetime(1970, 1, 1)
+MAX_SLA_START_AHEAD = timedelta(days=366)
+
+
+class Bound:
+    """The range a numeric setting must lie in: ``low`` to ``high``, ``low`` itself
+    allowed or not; values must be finite real numbers."""
+
+    __slots__ = ("low", "high", "low_open", "unit")
+
+    def __init__(self, low, high, low_open=False, unit=""):
+        self.low = low
+        self.high = high
+        self.low_open = low_open
+        self.unit = unit
+
+    def accepts(self, value):
+        """Whether ``value`` (already a number) lies in the range."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return False
+        if value < self.low or (self.low_open and value == self.low):
+            return False
+        return value <= self.high
+
+    def describe(self, env):
+        """The range in words, in the user's language: 'more than 0 h and at most 87,660 h'."""
+        unit = f" {self.unit}" if self.unit else ""
+        low, high = f"{self.low:,g}{unit}", f"{self.high:,g}{unit}"
+        if self.low_open:
+            return env._("more than %(low)s and at most %(high)s", low=low, high=high)
+        return env._("at least %(low)s and at most %(high)s", low=low, high=high)
+
+
+HOURS = Bound(0.0, MAX_HOURS, low_open=True, unit="h")
+HOURS_OR_NONE = Bound(0.0, MAX_HOURS, unit="h")  # 0 means "none"
+PERCENT = Bound(0.0, MAX_PERCENT, low_open=True, unit="%")
+SEQUENCE = Bound(-MAX_SEQUENCE, MAX_SEQUENCE)
 
 METRICS = [
     ("first_response", "First response"),
@@ -63,8 +113,18 @@ def hours(value):
 
 
 def duration(value_hours):
-    """float hours -> timedelta, rounded to the second."""
-    return timedelta(seconds=round((value_hours or 0.0) * 3600))
+    """float hours -> timedelta, rounded to the second.
+
+    Raises :class:`SlaEngineError` for a value no clock can count (not finite, or beyond
+    ten years of hours): stored values from before the bounds were checked, or written
+    behind the ORM's back, make their clock "cannot be computed", never a crash.
+    """
+    value = value_hours or 0.0
+    if not math.isfinite(value) or abs(value) > MAX_HOURS:
+        raise SlaEngineError(
+            f"{value!r} h is not a duration an SLA clock can count (at most {MAX_HOURS:,g} h)"
+        )
+    return timedelta(seconds=round(value * 3600))
 
 
 def engine_target(contractual_hours, internal_hours, time_kind):
@@ -144,7 +204,16 @@ class PolicyConfig:
         # escalation ladders: {metric: (sla_engine Level, ...)}
         self.ladders = {}
         for level in policy.escalation_ids.filtered("active").sorted(lambda lv: (lv.sequence, lv.id)):
-            self.ladders.setdefault(level.metric, []).append(level._engine_level())
+            try:
+                engine_level = level._engine_level()
+            except SlaEngineError as exc:
+                # a value saved before the bounds were checked: that level cannot fire, the
+                # rest of the ladder and every clock of the policy still work
+                _logger.warning(
+                    "SLA policy %s: escalation level %s is left out: %s", policy.id, level.id, exc
+                )
+                continue
+            self.ladders.setdefault(level.metric, []).append(engine_level)
         self.ladders = {metric: tuple(levels) for metric, levels in self.ladders.items()}
         self.fire_missed = policy.escalation_fire_missed
 

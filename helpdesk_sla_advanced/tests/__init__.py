@@ -1,3 +1,4 @@
+from . import test_adversarial
 from . import test_batch
 from . import test_demo
 from . import test_escalation

@@ -61,9 +61,7 @@ class TestEscalationLadder(SlaCase):
                 ],
             }
         )
-        cls.env["helpdesk.ticket"].search([("sla_dirty", "=", True)]).with_context(
-            sla_internal_write=True
-        ).write({"sla_dirty": False})
+        cls._forget_pending_reevaluation()
 
     def _ticket_for_agent(self):
         return self._ticket(user_id=self.agent.id)

@@ -24,7 +24,8 @@ class TestValidation(SlaCase):
 
     def test_target_of_zero_hours_is_refused(self):
         with self.assertRaisesRegex(
-            ValidationError, r"contractual target must be greater than zero \(got 0.0 h\)"
+            ValidationError,
+            r"'Contractual Target' must be a finite number, more than 0 h and at most 87,660 h; got 0 h",
         ):
             self.env["helpdesk.sla.policy"].create(
                 self._policy_vals(
