@@ -2,11 +2,25 @@
 
 Pure Python, standard library only; it never imports Odoo.  The Odoo addon
 ``helpdesk_sla_advanced`` translates records into these plain values.
+
+Bounds: the engine counts at most :data:`MAX_DURATION` (87,660 h, ten years of 8,766 h)
+of working time per target, offset or ``add``; one calendar materialises at most
+:data:`MAX_SPAN_YEARS` (250) years of calendar; an escalation percentage is at most
+:data:`MAX_PERCENT` (1000).  Beyond them, and on any bad or extreme value, every public
+function raises an :class:`SlaEngineError` subclass (a :class:`ValueError`) at once.
 """
 
-from .calendar import Shift, WorkingCalendar, from_utc_naive, get_zone, to_utc_naive
+from .calendar import (
+    MAX_DURATION,
+    MAX_SPAN_YEARS,
+    Shift,
+    WorkingCalendar,
+    from_utc_naive,
+    get_zone,
+    to_utc_naive,
+)
 from .clock import ClockEvent, ClockState, ClockStatus, EventKind, Pause, SlaClock, Target
-from .escalation import Level, Plan, Trigger, level_times, plan
+from .escalation import MAX_PERCENT, Level, Plan, Trigger, level_times, plan
 from .errors import (
     CalendarRangeError,
     ClockError,
@@ -20,6 +34,9 @@ from .errors import (
 __version__ = "1.0.0"
 
 __all__ = [
+    "MAX_DURATION",
+    "MAX_PERCENT",
+    "MAX_SPAN_YEARS",
     "CalendarRangeError",
     "ClockError",
     "ClockEvent",

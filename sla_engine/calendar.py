@@ -38,15 +38,40 @@ usual case) are not affected at all.
 Closures remove time, openings add time, and closures win over openings:
 working time is ``(weekly shifts | openings) - closures``.  Overlapping intervals
 are merged, never counted twice.
+
+Bounds
+------
+The engine refuses, at once and with its own :class:`CalendarRangeError`, work it
+could not finish quickly:
+
+* :data:`MAX_DURATION` (87,660 h: ten years of 8,766 h) is the most working time
+  one ``add`` may ask for, in either direction;
+* :data:`MAX_SPAN_YEARS` (250 years of 365.2425 days) is the most calendar time one
+  calendar materialises: a query needing a longer stretch of calendar (``between``
+  two instants further apart, an ``add`` that cannot end within that span of its
+  start, a ``next_working`` through closures longer than that) is refused.  An
+  ``add`` that cannot fit is refused before any walk, from an upper bound of the
+  working time available (weekly hours, daylight-saving slack and openings); one
+  that passes the bound but meets long closures stops at the span.  What lies
+  further than the span from the instants asked is dropped, so answers never
+  depend on earlier queries.  The 24/7 calendar (:meth:`WorkingCalendar.always`)
+  materialises nothing: only :data:`MAX_DURATION` and the range of datetime apply.
+
+Results must also lie within the range of :class:`datetime.datetime` (years
+1-9999).  Every error the engine raises is an :class:`SlaEngineError` (a
+:class:`ValueError`): extreme values never leak an ``OverflowError``.
 """
 
 from __future__ import annotations
 
+import functools
+import reprlib
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import (
@@ -58,7 +83,22 @@ from .errors import (
     UnknownTimezoneError,
 )
 
-__all__ = ["Shift", "WorkingCalendar", "to_utc_naive", "from_utc_naive", "get_zone"]
+__all__ = [
+    "MAX_DURATION",
+    "MAX_SPAN_YEARS",
+    "Shift",
+    "WorkingCalendar",
+    "to_utc_naive",
+    "from_utc_naive",
+    "get_zone",
+]
+
+#: The most working time any target, offset or :meth:`WorkingCalendar.add` may ask
+#: for, in either direction: ten years of 8,766 hours.
+MAX_DURATION = timedelta(hours=87_660)
+#: The most calendar time one :class:`WorkingCalendar` materialises, in years of
+#: 365.2425 days: its coverage never spans more, and a query that needs more is refused.
+MAX_SPAN_YEARS = 250
 
 _US = 1_000_000
 _DAY_US = 86_400 * _US
@@ -71,6 +111,18 @@ _MAX_US = (date(9999, 12, 29).toordinal() - _EPOCH_ORDINAL) * _DAY_US
 _FIRST_CHUNK_US = 56 * _DAY_US
 _MAX_STEP_US = 8 * 366 * _DAY_US  # bound on one extension, so one far query stays cheap
 _UTC = timezone.utc
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+# The instants datetime can represent in UTC (closures and openings are clipped to them).
+_DT_MIN_US = (date.min.toordinal() - _EPOCH_ORDINAL) * _DAY_US
+_DT_MAX_US = (date.max.toordinal() + 1 - _EPOCH_ORDINAL) * _DAY_US - 1
+_MAX_DURATION_US = (MAX_DURATION.days * 86_400 + MAX_DURATION.seconds) * _US + MAX_DURATION.microseconds
+_MAX_SPAN_US = MAX_SPAN_YEARS * 3_652_425 * _DAY_US // 10_000  # 365.2425 days a year
+_WEEK_US = 7 * _DAY_US
+_YEAR_US = 365 * _DAY_US
+# Starts at least the span away from both ends of the range: the span alone bounds an add.
+_SAFE_LO_US = _MIN_US + _MAX_SPAN_US
+_SAFE_HI_US = _MAX_US - _MAX_SPAN_US
 
 
 def get_zone(name: str) -> ZoneInfo:
@@ -91,7 +143,11 @@ def get_zone(name: str) -> ZoneInfo:
 def _check_aware(value: object, what: str) -> datetime:
     if not isinstance(value, datetime):
         raise SlaEngineError(f"{what} must be a datetime, got {value!r} ({type(value).__name__})")
-    if value.tzinfo is None or value.utcoffset() is None:
+    try:
+        offset = value.utcoffset()
+    except (OverflowError, TypeError, ValueError) as exc:
+        raise SlaEngineError(f"{what} {value!r} has a time zone whose utcoffset() fails: {exc}") from None
+    if value.tzinfo is None or offset is None:
         raise NaiveDatetimeError(
             f"{what} is a naive datetime ({value.isoformat()}); pass an aware datetime, "
             f"e.g. value.replace(tzinfo=ZoneInfo('UTC'))"
@@ -110,16 +166,26 @@ def _instants_us(values: list[datetime], what: str) -> list[int]:
     epoch = _EPOCH
     result = []
     append = result.append
-    for value in values:
-        if not isinstance(value, datetime) or value.tzinfo is None:
+    try:
+        for value in values:
+            if not isinstance(value, datetime) or value.tzinfo is None:
+                _check_aware(value, what)
+            delta = value - epoch
+            append((delta.days * 86_400 + delta.seconds) * _US + delta.microseconds)
+    except (OverflowError, TypeError, ValueError):
+        for value in values:  # a tzinfo without an offset: name the value
             _check_aware(value, what)
-        delta = value - epoch
-        append((delta.days * 86_400 + delta.seconds) * _US + delta.microseconds)
+        raise
     return result
 
 
 def _same_length(call: str, first: str, a: Iterable, second: str, b: Iterable) -> tuple[list, list]:
-    a, b = list(a), list(b)
+    try:
+        a, b = list(a), list(b)
+    except TypeError:
+        raise SlaEngineError(
+            f"{call} needs iterables of {first} and {second}, got {reprlib.repr(a)} and {reprlib.repr(b)}"
+        ) from None
     if len(a) != len(b):
         raise SlaEngineError(f"{call} needs as many {second} as {first}: {len(a)} {first}, {len(b)} {second}")
     return a, b
@@ -127,6 +193,56 @@ def _same_length(call: str, first: str, a: Iterable, second: str, b: Iterable) -
 
 def _us_to_utc(us: int) -> datetime:
     return _EPOCH + timedelta(microseconds=us)
+
+
+def _iso(us: int) -> str:
+    """An instant for a message: ISO 8601 in UTC, or seconds from the epoch when
+    datetime cannot represent it."""
+    if _DT_MIN_US <= us <= _DT_MAX_US:
+        return _us_to_utc(us).isoformat()
+    return f"{us // _US} s from 1970-01-01 UTC (outside the range of datetime)"
+
+
+def _fmt_duration(value: timedelta) -> str:
+    """A duration for a message: the timedelta and its hours."""
+    return f"{value} ({value / timedelta(hours=1):,.0f} h)"
+
+
+def _check_duration(value: timedelta, what: str) -> None:
+    """Refuse a working time beyond :data:`MAX_DURATION` in either direction."""
+    if not -MAX_DURATION <= value <= MAX_DURATION:
+        raise CalendarRangeError(
+            f"{what} {_fmt_duration(value)} is more working time than MAX_DURATION = "
+            f"{_fmt_duration(MAX_DURATION)}, ten years of 8,766 h: the most the engine counts"
+        )
+
+
+def _foreign(exc: BaseException, call: str, *values: object) -> SlaEngineError:
+    """The engine's error for an exception a library call raised on an extreme value.
+
+    A last resort: the checks before it are meant to catch such values with a clearer
+    message, so this only guarantees that no public call leaks a foreign exception."""
+    shown = ", ".join(reprlib.repr(value) for value in values)
+    kind = CalendarRangeError if isinstance(exc, OverflowError) else SlaEngineError
+    return kind(f"{call}({shown}) cannot be computed: {type(exc).__name__}: {exc}")
+
+
+def _guarded(call: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Decorate a public function or method so that it raises only :class:`SlaEngineError`
+    subclasses (see :func:`_foreign`); for calls that are not on a hot path."""
+    name = call.__qualname__
+    skip = 1 if "." in name else 0  # a method: leave ``self`` out of the message
+
+    @functools.wraps(call)
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return call(*args, **kwargs)
+        except SlaEngineError:
+            raise
+        except (OverflowError, TypeError, ValueError) as exc:
+            raise _foreign(exc, name, *args[skip:], *kwargs.values()) from exc
+
+    return guarded
 
 
 def _td_to_us(value: timedelta) -> int:
@@ -137,10 +253,19 @@ def _us_to_td(us: int) -> timedelta:
     return timedelta(microseconds=us)
 
 
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(_UTC)
+    except (OverflowError, TypeError, ValueError):
+        raise CalendarRangeError(
+            f"{value.isoformat()} is outside the range of datetime (years 1-9999) once converted to UTC"
+        ) from None
+
+
 def to_utc_naive(value: datetime) -> datetime:
     """Convert an aware datetime to the naive UTC datetime Odoo stores."""
     _check_aware(value, "value")
-    return value.astimezone(_UTC).replace(tzinfo=None)
+    return _in_utc(value).replace(tzinfo=None)
 
 
 def from_utc_naive(value: datetime) -> datetime:
@@ -148,7 +273,7 @@ def from_utc_naive(value: datetime) -> datetime:
     if not isinstance(value, datetime):
         raise SlaEngineError(f"value must be a datetime, got {value!r}")
     if value.tzinfo is not None:
-        return value.astimezone(_UTC)
+        return _in_utc(value)
     return value.replace(tzinfo=_UTC)
 
 
@@ -202,8 +327,14 @@ class Shift:
 def _parse_weekly(weekly: Iterable[Sequence[object]]) -> tuple[Shift, ...]:
     if isinstance(weekly, (str, bytes)):
         raise MalformedIntervalError(f"weekly must be an iterable of (weekday, start, end), got {weekly!r}")
+    try:
+        items = list(weekly)
+    except TypeError:
+        raise MalformedIntervalError(
+            f"weekly must be an iterable of (weekday, start, end), got {weekly!r}"
+        ) from None
     shifts = []
-    for item in weekly:
+    for item in items:
         try:
             weekday, start, end = item
         except (TypeError, ValueError):
@@ -242,8 +373,14 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _parse_periods(periods: Iterable[Sequence[object]], what: str) -> tuple[tuple[int, int], ...]:
     if isinstance(periods, (str, bytes)):
         raise MalformedIntervalError(f"{what} must be an iterable of (start, end) datetimes, got {periods!r}")
+    try:
+        items = list(periods)
+    except TypeError:
+        raise MalformedIntervalError(
+            f"{what} must be an iterable of (start, end) datetimes, got {periods!r}"
+        ) from None
     result = []
-    for item in periods:
+    for item in items:
         try:
             start, end = item
         except (TypeError, ValueError):
@@ -261,7 +398,11 @@ def _parse_periods(periods: Iterable[Sequence[object]], what: str) -> tuple[tupl
                 if end_us < start_us
                 else f"{what[:-1]} ({start.isoformat()}, {end.isoformat()}) is empty: end equals start"
             )
-        result.append((start_us, end_us))
+        # Clip to the instants datetime represents in UTC (a start at year 1 in a zone east
+        # of UTC lies before them): nothing is ever materialised there.
+        start_us, end_us = max(start_us, _DT_MIN_US), min(end_us, _DT_MAX_US)
+        if start_us < end_us:
+            result.append((start_us, end_us))
     return tuple(_merge(result))
 
 
@@ -330,8 +471,19 @@ class WorkingCalendar:
     :param openings: ``(start, end)`` aware datetimes of extra working time.
     :raises NaiveDatetimeError, UnknownTimezoneError, EmptyScheduleError,
         MalformedIntervalError: on bad input, naming the value.
+
+    Bounds: ``add`` counts at most :data:`MAX_DURATION` (87,660 h) of working time in
+    either direction, and a calendar materialises at most :data:`MAX_SPAN_YEARS` (250)
+    years of calendar at a time.  A query beyond them (a longer duration, ``between``
+    two instants further apart, an ``add`` whose result would lie further from its
+    start, a ``next_working`` that finds no working time within the span) raises
+    :class:`CalendarRangeError` at once, before materialising anything it would not
+    keep; so does a result outside years 1-9999.  Every call raises only
+    :class:`SlaEngineError` subclasses.  The 24/7 calendar materialises nothing:
+    ``between`` on it is not span-limited.
     """
 
+    @_guarded
     def __init__(
         self,
         weekly: Iterable[Sequence[object]],
@@ -354,7 +506,13 @@ class WorkingCalendar:
         )
         self._lock = threading.Lock()
         self._cov: _Coverage | None = None
-        self._week_bound: tuple[int, int, int] | None = None
+        # For the up-front refusal of an add that cannot fit (see _bound_over).
+        dst_slack = 4 * len(self.shifts) * 2 * 3600 * _US  # per year: transitions x shifts x 2 h
+        openings = sum(e - s for s, e in self._openings)
+        self._week_bound = (_td_to_us(self.weekly_hours()), dst_slack, openings)
+        self._span_bound = self._bound_over(_MAX_SPAN_US)
+        # Any add within this and from a start far from both ends of the range fits.
+        self._fits = _MAX_DURATION_US if self._always else min(_MAX_DURATION_US, self._span_bound)
 
     @classmethod
     def always(cls, tz: str = "UTC") -> WorkingCalendar:
@@ -438,7 +596,9 @@ class WorkingCalendar:
     # ---------------------------------------------------------- materialise
     def _build(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """Working intervals within [lo, hi), sorted, disjoint, clipped."""
-        first_day = self._local_date(lo) - timedelta(days=2)
+        first_day = self._local_date(lo)
+        # two days earlier (shifts may run past midnight), but not before year 1
+        first_day = first_day - timedelta(days=2) if first_day.toordinal() > 2 else date.min
         last_day = self._local_date(hi - 1)
         raw: list[tuple[int, int]] = []
         by_day = self._by_day
@@ -470,54 +630,106 @@ class WorkingCalendar:
         return _subtract(merged, closures, lo, hi)
 
     def _extend(self, lo: int, hi: int) -> _Coverage:
-        """Make coverage include [lo, hi] and return the new snapshot."""
+        """Make coverage include [lo, hi] and return the new snapshot.
+
+        Coverage grows geometrically towards the instants asked, within the range of
+        datetime and never over more than :data:`MAX_SPAN_YEARS`: what lies further from
+        [lo, hi] is dropped, and a query far from what is materialised starts afresh.
+        """
         with self._lock:
             cov = self._cov
             if cov is not None and cov.lo <= lo and hi < cov.hi:
                 return cov
             if lo < _MIN_US or hi >= _MAX_US:
                 raise CalendarRangeError(
-                    f"working time needed beyond the range of datetime (years 1-9999) in calendar {self!r}"
+                    f"working time needed at {_iso(lo if lo < _MIN_US else hi)}, beyond the range of "
+                    f"datetime (years 1-9999) in calendar {self!r}"
                 )
+            if hi - lo >= _MAX_SPAN_US:
+                raise CalendarRangeError(
+                    f"working time asked from {_iso(lo)} to {_iso(hi)}: more than MAX_SPAN_YEARS = "
+                    f"{MAX_SPAN_YEARS} years of calendar, the most one calendar materialises, "
+                    f"in calendar {self!r}"
+                )
+            if (
+                cov is not None
+                and (hi < cov.lo or lo >= cov.hi)
+                and max(hi + 1, cov.hi) - min(lo, cov.lo) > _MAX_SPAN_US
+            ):
+                cov = None  # far from what is materialised: start afresh rather than fill the gap
             if cov is None:
-                new_lo = max(_MIN_US, lo - 7 * _DAY_US)
-                new_hi = min(_MAX_US, max(hi + 1, lo + _FIRST_CHUNK_US))
-                intervals = self._build(new_lo, new_hi)
-                starts = [s for s, _ in intervals]
-                ends = [e for _, e in intervals]
-                cum = [0]
-                total = 0
-                for s, e in intervals:
-                    total += e - s
-                    cum.append(total)
-                cov = _Coverage(new_lo, new_hi, starts, ends, cum)
+                new_lo, new_hi = lo - 7 * _DAY_US, max(hi + 1, lo + _FIRST_CHUNK_US)
+                backward = False
             else:
-                # Copy, never mutate: readers may hold the previous snapshot.
-                starts, ends, cum = list(cov.starts), list(cov.ends), list(cov.cum)
-                cur_lo, cur_hi = cov.lo, cov.hi
-                step = min(cur_hi - cur_lo, _MAX_STEP_US)
-                if hi >= cur_hi:
-                    new_hi = min(_MAX_US, max(hi + 1, cur_hi + step))
-                    for s, e in self._build(cur_hi, new_hi):
-                        starts.append(s)
-                        ends.append(e)
-                        cum.append(cum[-1] + e - s)
-                    cur_hi = new_hi
-                if lo < cur_lo:
-                    new_lo = max(_MIN_US, min(lo, cur_lo - step))
-                    before = self._build(new_lo, cur_lo)
-                    running = cum[0] - sum(e - s for s, e in before)
-                    prefix = []
-                    for s, e in before:
-                        prefix.append(running)
-                        running += e - s
-                    starts = [s for s, _ in before] + starts
-                    ends = [e for _, e in before] + ends
-                    cum = prefix + cum
-                    cur_lo = new_lo
-                cov = _Coverage(cur_lo, cur_hi, starts, ends, cum)
+                step = min(cov.hi - cov.lo, _MAX_STEP_US)
+                new_hi = max(hi + 1, cov.hi + step) if hi >= cov.hi else cov.hi
+                new_lo = min(lo, cov.lo - step) if lo < cov.lo else cov.lo
+                backward = lo < cov.lo and hi < cov.hi
+            # Within datetime's range and the span, still containing [lo, hi]: the side that
+            # grows keeps its step (as far as [lo, hi] allows), the other side is trimmed.
+            new_lo, new_hi = max(new_lo, _MIN_US), min(new_hi, _MAX_US)
+            if backward:
+                new_lo = max(new_lo, hi + 1 - _MAX_SPAN_US)
+                new_hi = min(new_hi, new_lo + _MAX_SPAN_US)
+            else:
+                new_hi = min(new_hi, lo + _MAX_SPAN_US)
+                new_lo = max(new_lo, new_hi - _MAX_SPAN_US)
+            if cov is None or cov.hi <= new_lo or new_hi <= cov.lo:
+                cov = self._fresh(new_lo, new_hi)
+            else:
+                cov = self._grow(cov, new_lo, new_hi)
             self._cov = cov
             return cov
+
+    def _fresh(self, lo: int, hi: int) -> _Coverage:
+        """A snapshot of [lo, hi) built from nothing."""
+        intervals = self._build(lo, hi)
+        starts = [s for s, _ in intervals]
+        ends = [e for _, e in intervals]
+        cum = [0]
+        total = 0
+        for s, e in intervals:
+            total += e - s
+            cum.append(total)
+        return _Coverage(lo, hi, starts, ends, cum)
+
+    def _grow(self, cov: _Coverage, lo: int, hi: int) -> _Coverage:
+        """A snapshot of [lo, hi), which overlaps ``cov``: the part of ``cov`` within it,
+        plus what is built on either side (cumulative sums keep their origin)."""
+        # Copy, never mutate: readers may hold the previous snapshot.
+        starts, ends, cum = cov.starts, cov.ends, cov.cum
+        if lo > cov.lo or hi < cov.hi:  # drop what lies beyond [lo, hi), clipping at the cuts
+            i = max(bisect_right(starts, lo) - 1, 0)
+            j = bisect_left(starts, hi)
+            starts, ends, cum = starts[i:j], ends[i:j], cum[i : j + 1]
+            if starts and starts[0] < lo:
+                cum[0] += min(lo, ends[0]) - starts[0]
+                if ends[0] <= lo:
+                    del starts[0], ends[0], cum[0]
+                else:
+                    starts[0] = lo
+            if starts and ends[-1] > hi:
+                cum[-1] -= ends[-1] - hi
+                ends[-1] = hi
+        else:
+            starts, ends, cum = list(starts), list(ends), list(cum)
+        cur_lo, cur_hi = max(lo, cov.lo), min(hi, cov.hi)
+        if hi > cur_hi:
+            for s, e in self._build(cur_hi, hi):
+                starts.append(s)
+                ends.append(e)
+                cum.append(cum[-1] + e - s)
+        if lo < cur_lo:
+            before = self._build(lo, cur_lo)
+            running = cum[0] - sum(e - s for s, e in before)
+            prefix = []
+            for s, e in before:
+                prefix.append(running)
+                running += e - s
+            starts = [s for s, _ in before] + starts
+            ends = [e for _, e in before] + ends
+            cum = prefix + cum
+        return _Coverage(lo, hi, starts, ends, cum)
 
     def _coverage(self, lo: int, hi: int) -> _Coverage:
         cov = self._cov
@@ -526,44 +738,61 @@ class WorkingCalendar:
         return cov
 
     # --------------------------------------------------------------- core
-    def _worked(self, t: int) -> tuple[_Coverage, int]:
-        cov = self._coverage(t, t)
-        return cov, cov.worked(t)
+    def _bound_over(self, span: int) -> int:
+        """An upper bound of the working time in ``span`` microseconds of calendar: weeks
+        times the weekly hours, plus what daylight saving changes may add to the shifts
+        they cross, plus every opening."""
+        per_week, dst_slack, openings = self._week_bound
+        span = max(span, 0)
+        return (span // _WEEK_US + 1) * per_week + (span // _YEAR_US + 1) * dst_slack + openings
 
     def _working_time_bound(self, start: int, forward: bool) -> int:
-        """An upper bound of the working time between ``start`` and the end (or the
-        beginning) of datetime's range: weeks times the weekly hours, plus what daylight
-        saving changes may add to the shifts they cross, plus every opening."""
-        if self._week_bound is None:
-            per_week = _td_to_us(self.weekly_hours())
-            dst_slack = 4 * len(self.shifts) * 2 * 3600 * _US  # per year: transitions x shifts x 2 h
-            openings = sum(e - s for s, e in self._openings)
-            self._week_bound = (per_week, dst_slack, openings)
-        per_week, dst_slack, openings = self._week_bound
+        """An upper bound of the working time an ``add`` from ``start`` may reach: up to
+        :data:`MAX_SPAN_YEARS` after (or before) it, or to the end (or the beginning) of
+        datetime's range when that is nearer."""
+        if _SAFE_LO_US <= start <= _SAFE_HI_US:
+            return self._span_bound
         span = (_MAX_US - start) if forward else (start - _MIN_US)
-        years = span // (365 * _DAY_US) + 1
-        return (span // (7 * _DAY_US) + 1) * per_week + years * dst_slack + openings
+        return self._bound_over(min(span, _MAX_SPAN_US))
+
+    def _check_fits(self, start: int, duration: int) -> None:
+        """Refuse, before any walk, an ``add`` beyond :data:`MAX_DURATION` or beyond the
+        working time that may lie within reach of ``start`` (:meth:`_working_time_bound`)."""
+        if not -_MAX_DURATION_US <= duration <= _MAX_DURATION_US:
+            _check_duration(_us_to_td(duration), "duration")
+        if self._always:
+            return  # _out() refuses a result outside datetime's range
+        bound = self._working_time_bound(start, duration > 0)
+        if abs(duration) > bound:
+            way = "after" if duration > 0 else "before"
+            raise CalendarRangeError(
+                f"{_us_to_td(abs(duration))} of working time {way} {_iso(start)} would end outside "
+                f"the range of datetime (years 1-9999) or more than MAX_SPAN_YEARS = {MAX_SPAN_YEARS} "
+                f"years {way} it: there is at most {_fmt_duration(_us_to_td(bound))} of working time "
+                f"there in calendar {self!r}"
+            )
 
     def _add_us(self, start: int, duration: int) -> int:
+        fits = self._fits  # one test for the usual start and duration
+        if not (-fits <= duration <= fits and _SAFE_LO_US <= start <= _SAFE_HI_US):
+            self._check_fits(start, duration)
         if self._always:
             return start + duration  # _out() refuses a result outside datetime's range
-        if abs(duration) > self._working_time_bound(start, duration > 0):
-            raise CalendarRangeError(
-                f"{_us_to_td(abs(duration))} of working time {'after' if duration > 0 else 'before'} "
-                f"{_us_to_utc(start).isoformat()} would end outside the range of datetime (years 1-9999) "
-                f"in calendar {self!r}"
-            )
-        cov, w = self._worked(start)
+        # Walk: every extension includes ``start``, so W(start) is read again from each
+        # snapshot (a snapshot may drop what lies beyond the span, and start afresh).
+        cov = self._coverage(start, start)
         if duration > 0:
-            target = w + duration
+            target = cov.worked(start) + duration
             while cov.cum[-1] < target:
-                cov = self._extend(cov.lo, cov.hi + 1)
+                cov = self._extend(start, cov.hi)
+                target = cov.worked(start) + duration
             j = bisect_left(cov.cum, target, 1) - 1
             return cov.starts[j] + (target - cov.cum[j])
         if duration < 0:
-            target = w + duration
+            target = cov.worked(start) + duration
             while cov.cum[0] > target or not cov.starts:
-                cov = self._extend(cov.lo - 1, cov.hi - 1)
+                cov = self._extend(cov.lo - 1, start)
+                target = cov.worked(start) + duration
             j = bisect_right(cov.cum, target) - 1
             return cov.starts[j] + (target - cov.cum[j])
         return self._next_working_us(start)
@@ -577,7 +806,7 @@ class WorkingCalendar:
                 return t
             if i + 1 < len(starts):
                 return starts[i + 1]
-            cov = self._extend(cov.lo, cov.hi + 1)
+            cov = self._extend(t, cov.hi)  # refused once no working time lies within the span
 
     def _between_us(self, start: int, end: int) -> int:
         if self._always:
@@ -596,6 +825,9 @@ class WorkingCalendar:
             ) from None
 
     # ------------------------------------------------------------- public
+    # Each public call ends in the same guard: an OverflowError, TypeError or ValueError
+    # that a library call would still raise on an extreme value becomes the engine's own
+    # error (try costs nothing until something is raised).
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The instant at which ``duration`` of working time has elapsed from ``start``.
 
@@ -605,41 +837,81 @@ class WorkingCalendar:
         17:00, not Monday 09:00); a negative one returns the start of a period.
         A zero duration returns :meth:`next_working`.  The result is aware, in
         the calendar's zone.
+
+        :raises CalendarRangeError: at once for a duration beyond :data:`MAX_DURATION`,
+            or one that cannot end within :data:`MAX_SPAN_YEARS` of ``start``, and for
+            a result outside years 1-9999.
         """
-        _check_aware(start, "start")
-        if not isinstance(duration, timedelta):
-            raise SlaEngineError(
-                f"duration must be a timedelta, got {duration!r} ({type(duration).__name__})"
-            )
-        return self._out(self._add_us(_to_us(start), _td_to_us(duration)))
+        try:
+            _check_aware(start, "start")
+            if not isinstance(duration, timedelta):
+                raise SlaEngineError(
+                    f"duration must be a timedelta, got {duration!r} ({type(duration).__name__})"
+                )
+            return self._out(self._add_us(_to_us(start), _td_to_us(duration)))
+        except SlaEngineError:
+            raise
+        except (OverflowError, TypeError, ValueError) as exc:
+            raise _foreign(exc, "add", start, duration) from exc
 
     def between(self, start: datetime, end: datetime) -> timedelta:
-        """Working time in ``[start, end)``; negative when ``end < start``."""
-        _check_aware(start, "start")
-        _check_aware(end, "end")
-        return _us_to_td(self._between_us(_to_us(start), _to_us(end)))
+        """Working time in ``[start, end)``; negative when ``end < start``.
+
+        :raises CalendarRangeError: when ``start`` and ``end`` lie more than
+            :data:`MAX_SPAN_YEARS` apart (except on the 24/7 calendar).
+        """
+        try:
+            _check_aware(start, "start")
+            _check_aware(end, "end")
+            return _us_to_td(self._between_us(_to_us(start), _to_us(end)))
+        except SlaEngineError:
+            raise
+        except (OverflowError, TypeError, ValueError) as exc:
+            raise _foreign(exc, "between", start, end) from exc
 
     def is_working(self, at: datetime) -> bool:
         """Whether ``at`` falls in working time (periods include their start, not their end)."""
-        _check_aware(at, "at")
-        t = _to_us(at)
-        if self._always:
-            return True
-        cov = self._coverage(t, t)
-        i = bisect_right(cov.starts, t) - 1
-        return i >= 0 and t < cov.ends[i]
+        try:
+            _check_aware(at, "at")
+            t = _to_us(at)
+            if self._always:
+                return True
+            cov = self._coverage(t, t)
+            i = bisect_right(cov.starts, t) - 1
+            return i >= 0 and t < cov.ends[i]
+        except SlaEngineError:
+            raise
+        except (OverflowError, TypeError, ValueError) as exc:
+            raise _foreign(exc, "is_working", at) from exc
 
     def next_working(self, at: datetime) -> datetime:
-        """``at`` itself if it is working time, else the start of the next working period."""
-        _check_aware(at, "at")
-        t = _to_us(at)
-        return self._out(t if self._always else self._next_working_us(t))
+        """``at`` itself if it is working time, else the start of the next working period.
+
+        :raises CalendarRangeError: when there is no working time within
+            :data:`MAX_SPAN_YEARS` after ``at`` (closures cover all of it).
+        """
+        try:
+            _check_aware(at, "at")
+            t = _to_us(at)
+            return self._out(t if self._always else self._next_working_us(t))
+        except SlaEngineError:
+            raise
+        except (OverflowError, TypeError, ValueError) as exc:
+            raise _foreign(exc, "next_working", at) from exc
 
     def add_many(self, starts: Iterable[datetime], durations: Iterable[timedelta]) -> list[datetime]:
         """``[self.add(s, d) for s, d in zip(starts, durations)]``, much faster.
 
         Both sequences must have the same length.
         """
+        try:
+            return self._add_many(starts, durations)
+        except SlaEngineError:
+            raise
+        except (OverflowError, TypeError, ValueError) as exc:
+            raise _foreign(exc, "add_many", starts, durations) from exc
+
+    def _add_many(self, starts: Iterable[datetime], durations: Iterable[timedelta]) -> list[datetime]:
         starts, durations = _same_length("add_many", "starts", starts, "durations", durations)
         if not starts:
             return []
@@ -650,13 +922,20 @@ class WorkingCalendar:
             if not isinstance(value, timedelta):
                 raise SlaEngineError(f"duration must be a timedelta, got {value!r} ({type(value).__name__})")
             us_durations.append((value.days * 86_400 + value.seconds) * _US + value.microseconds)
+        if max(us_durations) > _MAX_DURATION_US or min(us_durations) < -_MAX_DURATION_US:
+            for value in durations:
+                _check_duration(value, "duration")
         tz = self.tz
+        first, last = min(us_starts), max(us_starts)
         if self._always:
             results = [a + d for a, d in zip(us_starts, us_durations)]
             if min(results) < _MIN_US or max(results) >= _MAX_US:
                 return [self._out(r) for r in results]  # near the range's ends: checked one by one
+        elif last - first >= _MAX_SPAN_US:
+            # starts too far apart for one coverage: one by one, each from its own
+            return [self._out(self._add_us(a, d)) for a, d in zip(us_starts, us_durations)]
         else:
-            cov = self._coverage(min(us_starts), max(us_starts))
+            cov = self._coverage(first, last)
             results = []
             append = results.append
             for a, d in zip(us_starts, us_durations):
@@ -672,7 +951,8 @@ class WorkingCalendar:
                     append(starts_l[j] + (target - cum[j]))
                 else:
                     append(self._add_us(a, d))
-                    cov = self._cov
+                    # the walk may have dropped some starts (beyond the span): bring them back
+                    cov = self._coverage(first, last)
         timedelta_ = timedelta
         return [(epoch + timedelta_(microseconds=r)).astimezone(tz) for r in results]
 
@@ -681,6 +961,14 @@ class WorkingCalendar:
 
         Both sequences must have the same length.
         """
+        try:
+            return self._between_many(starts, ends)
+        except SlaEngineError:
+            raise
+        except (OverflowError, TypeError, ValueError) as exc:
+            raise _foreign(exc, "between_many", starts, ends) from exc
+
+    def _between_many(self, starts: Iterable[datetime], ends: Iterable[datetime]) -> list[timedelta]:
         starts, ends = _same_length("between_many", "starts", starts, "ends", ends)
         if not starts:
             return []
@@ -688,25 +976,38 @@ class WorkingCalendar:
         timedelta_ = timedelta
         if self._always:
             return [timedelta_(microseconds=b - a) for a, b in zip(a_us, b_us)]
-        cov = self._coverage(min(min(a_us), min(b_us)), max(max(a_us), max(b_us)))
+        first, last = min(min(a_us), min(b_us)), max(max(a_us), max(b_us))
+        if last - first >= _MAX_SPAN_US:
+            # instants too far apart for one coverage: pair by pair, each from its own
+            return [timedelta_(microseconds=self._between_us(a, b)) for a, b in zip(a_us, b_us)]
+        cov = self._coverage(first, last)
         worked = cov.worked
         return [timedelta_(microseconds=worked(b) - worked(a)) for a, b in zip(a_us, b_us)]
 
     def working_intervals(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-        """The working periods within ``[start, end)``, clipped, in the calendar's zone."""
-        _check_aware(start, "start")
-        _check_aware(end, "end")
-        lo, hi = _to_us(start), _to_us(end)
-        if hi <= lo:
-            return []
-        if self._always:
-            return [(self._out(lo), self._out(hi))]
-        cov = self._coverage(lo, hi)
-        i = max(bisect_right(cov.starts, lo) - 1, 0)
-        result = []
-        while i < len(cov.starts) and cov.starts[i] < hi:
-            s, e = max(cov.starts[i], lo), min(cov.ends[i], hi)
-            if s < e:
-                result.append((self._out(s), self._out(e)))
-            i += 1
-        return result
+        """The working periods within ``[start, end)``, clipped, in the calendar's zone.
+
+        :raises CalendarRangeError: when ``start`` and ``end`` lie more than
+            :data:`MAX_SPAN_YEARS` apart on a calendar that is not 24/7.
+        """
+        try:
+            _check_aware(start, "start")
+            _check_aware(end, "end")
+            lo, hi = _to_us(start), _to_us(end)
+            if hi <= lo:
+                return []
+            if self._always:
+                return [(self._out(lo), self._out(hi))]
+            cov = self._coverage(lo, hi)
+            i = max(bisect_right(cov.starts, lo) - 1, 0)
+            result = []
+            while i < len(cov.starts) and cov.starts[i] < hi:
+                s, e = max(cov.starts[i], lo), min(cov.ends[i], hi)
+                if s < e:
+                    result.append((self._out(s), self._out(e)))
+                i += 1
+            return result
+        except SlaEngineError:
+            raise
+        except (OverflowError, TypeError, ValueError) as exc:
+            raise _foreign(exc, "working_intervals", start, end) from exc

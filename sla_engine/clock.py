@@ -26,6 +26,13 @@ events twice gives the same answer.
   brings it back.
 
 Breach is strict: a metric reached exactly at its deadline is met.
+
+Bounds: a :class:`Target` counts at most :data:`~sla_engine.calendar.MAX_DURATION`
+(87,660 h, ten years of 8,766 h); a longer one raises :class:`ClockError`.  Events at
+any instant datetime represents are accepted; what cannot be computed from them (a
+deadline after year 9999, working time over more than
+:data:`~sla_engine.calendar.MAX_SPAN_YEARS` of calendar) raises an
+:class:`SlaEngineError` subclass, never a foreign exception.
 """
 
 from __future__ import annotations
@@ -36,7 +43,14 @@ from datetime import datetime, timedelta
 from enum import Enum
 from functools import lru_cache
 
-from .calendar import WorkingCalendar, _check_aware
+from .calendar import (
+    MAX_DURATION,
+    WorkingCalendar,
+    _check_aware,
+    _check_duration,
+    _fmt_duration,
+    _guarded,
+)
 from .errors import ClockError
 
 __all__ = ["ClockEvent", "ClockState", "ClockStatus", "EventKind", "Pause", "SlaClock", "Target"]
@@ -80,12 +94,23 @@ class Target:
     internal: timedelta | None = None
     business: bool = True
 
+    @_guarded
     def __post_init__(self) -> None:
         if not isinstance(self.contractual, timedelta) or self.contractual <= _ZERO:
             raise ClockError(f"contractual target must be a positive timedelta, got {self.contractual!r}")
+        if self.contractual > MAX_DURATION:
+            raise ClockError(
+                f"contractual target {_fmt_duration(self.contractual)} is longer than MAX_DURATION = "
+                f"{_fmt_duration(MAX_DURATION)}, the most working time the engine counts"
+            )
         if self.internal is not None:
             if not isinstance(self.internal, timedelta) or self.internal <= _ZERO:
                 raise ClockError(f"internal target must be a positive timedelta, got {self.internal!r}")
+            if self.internal > MAX_DURATION:
+                raise ClockError(
+                    f"internal target {_fmt_duration(self.internal)} is longer than MAX_DURATION = "
+                    f"{_fmt_duration(MAX_DURATION)}, the most working time the engine counts"
+                )
             if self.internal > self.contractual:
                 raise ClockError(
                     f"internal target {self.internal} is looser than the contractual target "
@@ -102,6 +127,7 @@ class ClockEvent:
     reason: str = ""
     target: Target | None = None
 
+    @_guarded
     def __post_init__(self) -> None:
         if not isinstance(self.kind, EventKind):
             try:
@@ -114,6 +140,12 @@ class ClockEvent:
         _check_aware(self.at, f"{self.kind.value} event time")
         if self.kind is EventKind.TARGET and not isinstance(self.target, Target):
             raise ClockError(f"a target event needs a Target, got {self.target!r}")
+        if self.target is not None and not isinstance(self.target, Target):
+            raise ClockError(
+                f"a {self.kind.value} event's target must be None or a Target, got {self.target!r}"
+            )
+        if not isinstance(self.reason, str):
+            raise ClockError(f"the reason of a {self.kind.value} event must be a string, got {self.reason!r}")
 
 
 @dataclass(frozen=True)
@@ -168,6 +200,7 @@ class ClockStatus:
         """Share of the contractual target used so far (1.0 at the deadline)."""
         return self.working_elapsed / self.target.contractual
 
+    @_guarded
     def explain(self, tz: str | None = None) -> list[str]:
         """Human-readable timeline of how the deadline was reached, one line per fact."""
         zone = None
@@ -180,7 +213,10 @@ class ClockStatus:
             if value is None:
                 return "-"
             if zone is not None:
-                value = value.astimezone(zone)
+                try:
+                    value = value.astimezone(zone)
+                except (OverflowError, ValueError):
+                    pass  # not representable in that zone (years 1-9999): shown in its own
             return value.strftime("%a %Y-%m-%d %H:%M %Z")
 
         kind = "business" if self.target.business else "calendar"
@@ -262,6 +298,7 @@ class SlaClock:
     :param events: the clock's events, in any order.
     """
 
+    @_guarded
     def __init__(self, calendar: WorkingCalendar, target: Target, events: Iterable[ClockEvent] = ()) -> None:
         if not isinstance(calendar, WorkingCalendar):
             raise ClockError(f"calendar must be a WorkingCalendar, got {calendar!r}")
@@ -269,7 +306,10 @@ class SlaClock:
             raise ClockError(f"target must be a Target, got {target!r}")
         self.calendar = calendar
         self.target = target
-        events = list(events)
+        try:
+            events = list(events)
+        except TypeError:
+            raise ClockError(f"events must be an iterable of ClockEvent, got {events!r}") from None
         for event in events:
             if not isinstance(event, ClockEvent):
                 raise ClockError(f"events must be ClockEvent instances, got {event!r}")
@@ -375,15 +415,24 @@ class SlaClock:
             paused_time=paused_time,
         )
 
+    @_guarded
     def reach_times(self, durations: Iterable[timedelta], at: datetime) -> list[datetime | None]:
         """When the counted time reaches each of ``durations``, given the events known at
         ``at``: in the past if already reached, projected if the clock runs, None if it is
-        paused (or not started) before reaching it. A stopped clock projects from its stop."""
+        paused (or not started) before reaching it. A stopped clock projects from its stop.
+
+        Each duration counts at most :data:`~sla_engine.calendar.MAX_DURATION`."""
+        durations = list(durations)
+        for duration in durations:
+            if not isinstance(duration, timedelta):
+                raise ClockError(f"durations must be timedeltas, got {duration!r}")
+            _check_duration(duration, "duration")
         replay = self._replay(at)
         if replay.started_at is None:
             return [None for _ in durations]
         return [replay.reach(duration) for duration in durations]
 
+    @_guarded
     def status(self, at: datetime) -> ClockStatus:
         """The clock as it stands at instant ``at`` (events after ``at`` are ignored)."""
         replay = self._replay(at)

@@ -1,7 +1,10 @@
 """Errors raised by the SLA engine.
 
 Every error is a :class:`ValueError` subclass, so that callers that only know
-``ValueError`` still catch them, and every message names the offending value.
+``ValueError`` still catch them, and every message names the offending value.  No public
+function of the engine raises anything else on bad or extreme values: an
+``OverflowError``, ``TypeError`` or ``ValueError`` from the standard library is turned
+into one of these.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ class MalformedIntervalError(SlaEngineError):
 
 class CalendarRangeError(SlaEngineError):
     """A result falls outside the range of :class:`datetime.datetime` (years 1-9999),
-    or there is no working time left in that direction."""
+    there is no working time left in that direction, or a call asks for more than the
+    engine's bounds: more working time than ``MAX_DURATION`` or more calendar than
+    ``MAX_SPAN_YEARS`` (see :mod:`sla_engine.calendar`)."""
 
 
 class ClockError(SlaEngineError):

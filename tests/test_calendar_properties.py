@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 from hypothesis import event, given, note
 from hypothesis import strategies as st
-from oracle import OracleCalendar, find_transitions
+from oracle import MINUTE_US, OracleCalendar, find_transitions
 
-from sla_engine import WorkingCalendar
+from sla_engine import MAX_DURATION, CalendarRangeError, WorkingCalendar
+from sla_engine import calendar as calendar_module
 
 UTC = timezone.utc
 MIN = timedelta(minutes=1)
@@ -492,3 +494,66 @@ def test_always_is_plain_real_time_arithmetic(window, k, seconds, minutes, zone)
     assert cal.between(a, utc(a) + d) == d
     assert cal.is_working(a)
     assert_same_instant(cal.next_working(a), a, cal)
+
+
+# ---------------------------------------------------------------------------
+# Bounds: MAX_SPAN_YEARS, shrunk to fit the oracle's window
+# ---------------------------------------------------------------------------
+
+
+def _covered(cal: WorkingCalendar) -> timedelta:
+    cov = cal._cov
+    return timedelta(0) if cov is None else timedelta(microseconds=cov.hi - cov.lo)
+
+
+@given(
+    scn=scenarios(),
+    span_minutes=st.one_of(st.integers(30, 3 * 1440), st.integers(3 * 1440, 12 * 1440)),
+    warm=st.lists(st.integers(-40 * 1440, 40 * 1440), max_size=3),
+    data=st.data(),
+)
+def test_a_shorter_span_changes_no_answer_within_it(scn, span_minutes, warm, data):
+    """With the span (MAX_SPAN_YEARS) shrunk to minutes or days, so that coverage is grown,
+    trimmed and started afresh inside the oracle's window: after queries elsewhere, an
+    answer that needs less calendar than the span equals the oracle's, one that needs more
+    is a CalendarRangeError (with a minute of slack around the limit for add), and the
+    coverage never spans more than the span."""
+    span = span_minutes * MIN
+    with mock.patch.object(calendar_module, "_MAX_SPAN_US", span_minutes * MINUTE_US):
+        cal, orc = scn.build()
+        describe(scn, orc)
+        for minutes in warm:
+            cal.is_working(scn.window.start + minutes * MIN)
+            assert _covered(cal) <= span
+        a = draw_instant(data, scn, orc, "a")
+        b = draw_instant(data, scn, orc, "b")
+        if abs(utc(b) - utc(a)) < span:
+            assert cal.between(a, b) == orc.between(a, b)
+        else:
+            event("shorter span: between refused")
+            try:
+                cal.between(a, b)
+                raise AssertionError(f"between over {abs(utc(b) - utc(a))} answered with a span of {span}")
+            except CalendarRangeError:
+                pass
+        assert _covered(cal) <= span
+        assert cal.is_working(a) is orc.is_working(a)
+        d = draw_duration(data, orc, a)
+        assert abs(d) <= MAX_DURATION
+        expected = orc.add(a, d)
+        try:
+            got = cal.add(a, d)
+        except CalendarRangeError:
+            got = None
+        assert _covered(cal) <= span
+        if expected is None:
+            event("shorter span: add outside the window (skipped)")
+            return
+        reach = abs(utc(expected) - utc(a))
+        if reach <= span - MIN:
+            assert got is not None, f"add reaching {reach} refused with a span of {span}"
+        elif reach > span + MIN:
+            event("shorter span: add refused")
+            assert got is None, f"add reaching {reach} answered with a span of {span}"
+        if got is not None:
+            assert_same_instant(got, expected, cal)
