@@ -8,6 +8,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command, Domain
+from odoo.tools import SQL
 
 from sla_engine.policy import TicketFacts
 
@@ -37,6 +38,29 @@ OWNERSHIP_FIELDS = {"team_id", "user_id", "stage_id"}
 SLA_WRITE_FIELDS = MATCH_FIELDS | OWNERSHIP_FIELDS | {"sla_policy_id", "sla_policy_locked", "active"}
 OPEN_STATES = ("pending", "running", "paused", "breached")
 SUMMARY_FIELDS = ["sla_deadline_next", "sla_metric_next", "sla_state", "sla_error"]
+# what the reactions to messages and stage changes read of a clock
+OPEN_CLOCK_FIELDS = [
+    "ticket_id",
+    "company_id",
+    "policy_id",
+    "target_id",
+    "start",
+    "metric",
+    "cycle",
+    "state",
+    "reached_at",
+    "paused",
+    "active",
+    "calendar_id",
+    "tz",
+    "contractual_hours",
+    "internal_hours",
+    "time_kind",
+    "error",
+    "deadline",
+    "internal_deadline",
+    "next_action_at",
+]
 AUTOMATIC_MESSAGE_TYPES = ("auto_comment", "notification", "user_notification", "out_of_office")
 
 
@@ -173,41 +197,110 @@ class HelpdeskTicket(models.Model):
         "sla_status_ids.active",
     )
     def _compute_sla_summary(self):
-        # one read for the clocks of all the tickets
-        self.sla_status_ids.fetch(
-            ["active", "state", "deadline", "internal_breached_at", "reached_at", "error", "metric"]
-        )
-        for ticket in self:
+        """The ticket's SLA summary from its clocks.
+
+        Tickets whose clocks are in the cache (just created, or read) are summarised from
+        it; the others with one aggregate query, so that the cost does not grow with the
+        number of next-response cycles a long conversation accumulated."""
+        cached = self._fields["sla_status_ids"]._get_cache(self.env)
+        in_memory = self.filtered(lambda t: not t.id or t.id in cached)
+        in_db = self - in_memory
+        summaries = in_db._sla_summaries_from_db() if in_db else {}
+        for ticket in in_memory:
             statuses = ticket.sla_status_ids.filtered("active")
             open_statuses = statuses.filtered(lambda s: s.state in OPEN_STATES and not s.reached_at)
-            with_deadline = open_statuses.filtered("deadline").sorted("deadline")
-            ticket.sla_deadline_next = with_deadline[:1].deadline
-            ticket.sla_metric_next = with_deadline[:1].metric
-            ticket.sla_error = "; ".join(statuses.filtered("error").mapped("error")) or False
-            states = set(statuses.mapped("state"))
-            open_states = set(open_statuses.mapped("state"))
-            if not statuses:
-                state = False
-            elif ticket.sla_exempt or states == {"exempted"}:
-                state = "exempted"
-            elif "breached" in open_states:
-                state = "breached"
-            elif open_statuses.filtered("internal_breached_at"):
-                state = "at_risk"
-            elif "running" in open_states:
-                state = "running"
-            elif "paused" in open_states:
-                state = "paused"
-            elif "breached" in states:
-                state = "failed"
-            else:
-                state = "met"
-            ticket.sla_state = state
+            first = open_statuses.filtered("deadline").sorted("deadline")[:1]
+            summaries[ticket.id] = {
+                "deadline": first.deadline,
+                "metric": first.metric,
+                "error": "; ".join(statuses.filtered("error").mapped("error")) or False,
+                "states": set(statuses.mapped("state")),
+                "open_states": set(open_statuses.mapped("state")),
+                "at_risk": bool(open_statuses.filtered("internal_breached_at")),
+            }
+        for ticket in self:
+            summary = summaries.get(ticket.id)
+            ticket.sla_deadline_next = summary and summary["deadline"] or False
+            ticket.sla_metric_next = summary and summary["metric"] or False
+            ticket.sla_error = summary and summary["error"] or False
+            ticket.sla_state = self._sla_summary_state(summary, ticket.sla_exempt)
+
+    @api.model
+    def _sla_summary_state(self, summary, exempt):
+        """The most urgent state of a ticket's clocks, from their summary."""
+        if not summary or not summary["states"]:
+            return False
+        states, open_states = summary["states"], summary["open_states"]
+        if exempt or states == {"exempted"}:
+            return "exempted"
+        if "breached" in open_states:
+            return "breached"
+        if summary["at_risk"]:
+            return "at_risk"
+        if "running" in open_states:
+            return "running"
+        if "paused" in open_states:
+            return "paused"
+        if "breached" in states:
+            return "failed"
+        return "met"
+
+    def _sla_summaries_from_db(self):
+        """{ticket id: summary} of these tickets' active clocks, aggregated by the database."""
+        Status = self.env["helpdesk.ticket.sla.status"]
+        Status.flush_model(
+            [
+                "ticket_id",
+                "active",
+                "state",
+                "deadline",
+                "internal_breached_at",
+                "reached_at",
+                "error",
+                "metric",
+            ]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT ticket_id,
+                       (array_agg(deadline ORDER BY deadline, metric_sequence, cycle, id)
+                            FILTER (WHERE open AND deadline IS NOT NULL))[1],
+                       (array_agg(metric ORDER BY deadline, metric_sequence, cycle, id)
+                            FILTER (WHERE open AND deadline IS NOT NULL))[1],
+                       string_agg(error, '; ' ORDER BY metric_sequence, cycle, id)
+                            FILTER (WHERE error IS NOT NULL),
+                       array_agg(DISTINCT state),
+                       array_agg(DISTINCT state) FILTER (WHERE open),
+                       COALESCE(bool_or(internal_breached_at IS NOT NULL) FILTER (WHERE open), FALSE)
+                  FROM (SELECT *, state IN %s AND reached_at IS NULL AS open
+                          FROM helpdesk_ticket_sla_status
+                         WHERE active AND ticket_id IN %s) AS clock
+              GROUP BY ticket_id
+                """,
+                OPEN_STATES,
+                tuple(self.ids),
+            )
+        )
+        return {
+            ticket_id: {
+                "deadline": deadline,
+                "metric": metric,
+                "error": error or False,
+                "states": set(states or ()),
+                "open_states": set(open_states or ()) - {None},
+                "at_risk": at_risk,
+            }
+            for ticket_id, deadline, metric, error, states, open_states, at_risk in rows
+        }
 
     def _compute_sla_live(self):
         now = fields.Datetime.now()
+        saved = self.filtered("id")
+        open_clocks = saved.sudo()._sla_open_clocks().grouped("ticket_id") if saved else {}
+        Status = self.env["helpdesk.ticket.sla.status"]
         for ticket in self:
-            statuses = ticket.sla_status_ids.filtered(lambda s: s.state in OPEN_STATES and not s.reached_at)
+            statuses = open_clocks.get(ticket, Status).filtered(lambda s: s.state in OPEN_STATES)
             running = statuses.filtered(lambda s: s.state in ("running", "breached") and s.deadline)
             ticket.sla_breached = bool(
                 statuses.filtered(lambda s: s.state == "breached")
@@ -467,8 +560,8 @@ class HelpdeskTicket(models.Model):
         if MATCH_FIELDS & set(vals) or {"sla_policy_id", "sla_policy_locked"} & set(vals):
             touched |= self._sla_apply(now)
         stage_moved = moved.filtered(lambda t: before[t.id][0] != t.stage_id)
-        for ticket in stage_moved:
-            touched |= ticket._sla_stage_changed(before[ticket.id][0], now)
+        if stage_moved:
+            touched |= stage_moved._sla_stages_changed({t.id: before[t.id][0] for t in stage_moved}, now)
         if touched:
             touched._sla_evaluate(now)
             self.env["helpdesk.ticket.sla.status"]._sla_schedule_after(touched)
@@ -476,9 +569,12 @@ class HelpdeskTicket(models.Model):
     def _sla_log_periods(self, now, before):
         """End the current ownership period of these tickets and open the next one."""
         Period = self.env["helpdesk.ticket.sla.period"]
-        current = Period.search([("ticket_id", "in", self.ids), ("date_end", "=", False)])
+        current = Period.search_fetch(
+            [("ticket_id", "in", self.ids), ("date_end", "=", False)], ["ticket_id"]
+        )
         current.write({"date_end": now})
-        started = set(Period.search([("ticket_id", "in", self.ids)]).ticket_id.ids)
+        # a ticket whose first change this is has no period yet: its first one is implied
+        started = set(current.ticket_id.ids)
         vals_list = []
         for ticket in self:
             if ticket.id not in started:  # the implied first period, written now
@@ -509,36 +605,58 @@ class HelpdeskTicket(models.Model):
 
     def _sla_add_events(self, status, events):
         """Append ``events`` (dicts without status_id) to ``status``, in order."""
-        self.env["helpdesk.ticket.sla.event"].create([dict(event, status_id=status.id) for event in events])
+        self._sla_add_events_batch([(status, events)])
 
-    def _sla_stage_changed(self, old_stage, now):
-        """Clock events for a move from ``old_stage`` to the current stage."""
-        self.ensure_one()
-        config = self._sla_config()
-        new_stage = self.stage_id
-        touched = self.env["helpdesk.ticket.sla.status"]
-        pause_stages = config.pause_stage_ids if config else frozenset()
-        for status in self.sla_status_ids.filtered("active"):
-            events = []
-            stopped = bool(status.reached_at)
-            if new_stage.closed and not old_stage.closed:
-                if not stopped:
-                    events.append({"kind": "stop", "at": now, "reason": new_stage.name})
-            elif old_stage.closed and not new_stage.closed:
-                if status.metric == "resolution" and stopped:
-                    events.append({"kind": "reopen", "at": now, "reason": new_stage.name})
-                    stopped = False
-            if not stopped and config and config.pauses(status.metric) and not new_stage.closed:
-                was_paused = old_stage.id in pause_stages and not old_stage.closed
-                is_paused = new_stage.id in pause_stages
-                if is_paused and not was_paused:
-                    events.append({"kind": "pause", "at": now, "reason": new_stage.name})
-                elif was_paused and not is_paused:
-                    events.append({"kind": "resume", "at": now, "reason": new_stage.name})
-            if events:
-                self._sla_add_events(status, events)
-                touched |= status
-        return touched
+    def _sla_stages_changed(self, old_stages, now):
+        """Clock events for moves from ``old_stages`` ({ticket id: stage}) to the tickets'
+        current stages, in set operations: one read of the clocks concerned (the open ones,
+        and the reached resolution clocks a reopening restarts), one INSERT of events."""
+        Status = self.env["helpdesk.ticket.sla.status"].sudo()
+        domain = (
+            Domain("ticket_id", "in", self.ids)
+            & Domain("active", "=", True)
+            & (Domain("reached_at", "=", False) | Domain("metric", "=", "resolution"))
+        )
+        clocks = Status.search_fetch(domain, OPEN_CLOCK_FIELDS, order="id").grouped("ticket_id")
+        todo = []
+        for ticket in self:
+            old_stage, new_stage = old_stages[ticket.id], ticket.stage_id
+            config = ticket._sla_config()
+            pause_stages = config.pause_stage_ids if config else frozenset()
+            for status in clocks.get(ticket, Status):
+                events = []
+                stopped = bool(status.reached_at)
+                if new_stage.closed and not old_stage.closed:
+                    if not stopped:
+                        events.append({"kind": "stop", "at": now, "reason": new_stage.name})
+                elif old_stage.closed and not new_stage.closed:
+                    if status.metric == "resolution" and stopped:
+                        events.append({"kind": "reopen", "at": now, "reason": new_stage.name})
+                        stopped = False
+                if not stopped and config and config.pauses(status.metric) and not new_stage.closed:
+                    was_paused = old_stage.id in pause_stages and not old_stage.closed
+                    is_paused = new_stage.id in pause_stages
+                    if is_paused and not was_paused:
+                        events.append({"kind": "pause", "at": now, "reason": new_stage.name})
+                    elif was_paused and not is_paused:
+                        events.append({"kind": "resume", "at": now, "reason": new_stage.name})
+                if events:
+                    todo.append((status, events))
+        return self._sla_add_events_batch(todo)
+
+    def _sla_add_events_batch(self, todo):
+        """Append the events of ``todo`` ([(clock, [event values])]) in one INSERT; return
+        the clocks concerned."""
+        self.env["helpdesk.ticket.sla.event"].create(
+            [
+                dict(
+                    event, status_id=status.id, ticket_id=status.ticket_id.id, company_id=status.company_id.id
+                )
+                for status, events in todo
+                for event in events
+            ]
+        )
+        return self.env["helpdesk.ticket.sla.status"].union(*(status for status, _events in todo))
 
     # ------------------------------------------------------------ policy application
     def _sla_apply(self, now, new=False):
@@ -555,7 +673,12 @@ class HelpdeskTicket(models.Model):
         matches = Policy._sla_match_tickets(tickets.filtered(lambda t: not t.sla_policy_locked))
         existing = defaultdict(dict)
         if not new:
-            for status in Status.search([("ticket_id", "in", tickets.ids)]):
+            # the clocks a re-evaluation may change: open ones, and the first cycle of each
+            # metric (reached ones keep their verdict), not the ticket's history of cycles
+            domain = Domain("ticket_id", "in", tickets.ids) & (
+                Domain("reached_at", "=", False) | Domain("cycle", "=", 1)
+            )
+            for status in Status.search_fetch(domain, OPEN_CLOCK_FIELDS, order="id"):
                 existing[status.ticket_id.id][(status.metric, status.cycle)] = status
         touched = Status.browse()
         to_create = []
@@ -766,43 +889,57 @@ class HelpdeskTicket(models.Model):
         # the time the message reached the ticket, not the date it claims (an e-mail's
         # Date header, a backdated post)
         at = now
-        for ticket in self:
-            statuses = ticket.sla_status_ids.filtered("active")
-            if kind == "agent":
-                for status in statuses.filtered(
-                    lambda s: s.metric in ("first_response", "next_response") and not s.reached_at
-                ):
-                    ticket._sla_add_events(
-                        status, [{"kind": "stop", "at": at, "reason": message.author_id.name}]
-                    )
-                    touched |= status
+        # only the open response clocks are read, never the ticket's history of cycles,
+        # so that the 300th message of a conversation costs what the first did
+        open_clocks = self._sla_open_clocks(("first_response", "next_response"))
+        if kind == "agent":
+            stop = [{"kind": "stop", "at": at, "reason": message.author_id.name}]
+            touched = self._sla_add_events_batch([(status, stop) for status in open_clocks])
+        for ticket in self if kind == "customer" else ():
+            statuses = open_clocks.filtered(lambda s, t=ticket: s.ticket_id == t)
+            # a customer message opens a next-response cycle once the first response is
+            # given (no first-response clock open) and no cycle is open
+            if statuses:
                 continue
-            # a customer message opens a next-response cycle once the first response is given
             config = ticket._sla_config()
             if not config or ticket.stage_id.closed:
-                continue
-            first = statuses.filtered(lambda s: s.metric == "first_response")
-            if first and not first.reached_at:
-                continue
-            cycles = ticket.sla_status_ids.with_context(active_test=False).filtered(
-                lambda s: s.metric == "next_response"
-            )
-            if cycles.filtered(lambda s: s.active and not s.reached_at):
                 continue
             target = config.target_for("next_response", ticket.priority)
             if not target:
                 continue
             vals = ticket._sla_new_status_vals(
-                config, target, "next_response", max(cycles.mapped("cycle"), default=0) + 1, at, replay=False
+                config, target, "next_response", ticket._sla_last_cycle() + 1, at, replay=False
             )
             created |= ticket._sla_open_cycle(vals, at)
         if touched:
             touched._sla_evaluate(at)
             Status._sla_schedule_after(touched)
-        if touched or created:
-            # the ticket's row before its clocks' rows, in the order a write on the ticket
-            # takes them, so that a reply and a stage change never wait for each other
-            self.flush_recordset(SUMMARY_FIELDS)
+
+    def _sla_open_clocks(self, metrics=None):
+        """The active clocks of these tickets not reached yet, with what the SLA reactions
+        read of them, in one query that does not grow with the tickets' history."""
+        domain = (
+            Domain("ticket_id", "in", self.ids)
+            & Domain("active", "=", True)
+            & Domain("reached_at", "=", False)
+        )
+        if metrics:
+            domain &= Domain("metric", "in", metrics)
+        Status = self.env["helpdesk.ticket.sla.status"].sudo()
+        return Status.search_fetch(domain, OPEN_CLOCK_FIELDS, order="id")
+
+    def _sla_last_cycle(self):
+        """The number of the ticket's last next-response cycle (0 before the first)."""
+        self.ensure_one()
+        self.env["helpdesk.ticket.sla.status"].flush_model(["ticket_id", "metric", "cycle"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT max(cycle) FROM helpdesk_ticket_sla_status "
+                "WHERE ticket_id = %s AND metric = 'next_response'",
+                self.id,
+            )
+        )
+        return rows[0][0] or 0
 
     def _sla_open_cycle(self, vals, at):
         """Open a next-response cycle; idempotent when two messages open it at once.

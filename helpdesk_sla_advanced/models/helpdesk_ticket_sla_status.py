@@ -45,6 +45,17 @@ METRIC_ORDER = {key: index for index, (key, _label) in enumerate(METRICS)}
 # {database: earliest committed trigger of the tick cron planned by this process}
 _planned_triggers = {}
 
+# what a clock's engine events are built from
+ENGINE_EVENT_FIELDS = [
+    "status_id",
+    "kind",
+    "at",
+    "reason",
+    "contractual_hours",
+    "internal_hours",
+    "time_kind",
+]
+
 # values of the status a clock evaluation writes
 EVALUATED_FIELDS = (
     "state",
@@ -198,10 +209,15 @@ class HelpdeskTicketSlaStatus(models.Model):
     def _sla_clocks(self, calendars=None):
         """{status id: SlaClock, or an error message}: one events query, one calendar fetch each."""
         calendars = calendars if calendars is not None else self._sla_engine_calendars()
-        # o2m read: cached right after creation, else one query for all the clocks
-        events_by_status = {
-            status.id: sorted(status.sudo().event_ids, key=lambda e: (e.at, e.id)) for status in self
-        }
+        # one query for the events of all the clocks, in their order
+        events = (
+            self.env["helpdesk.ticket.sla.event"]
+            .sudo()
+            .search_fetch([("status_id", "in", self.ids)], ENGINE_EVENT_FIELDS, order="at, id")
+        )
+        events_by_status = {status.id: [] for status in self}
+        for event in events:
+            events_by_status[event.status_id.id].append(event)
         result = {}
         for status in self:
             calendar = calendars[(status.calendar_id.id or 0, status.tz or "UTC")]
@@ -231,12 +247,21 @@ class HelpdeskTicketSlaStatus(models.Model):
         at = aware(now)
         clocks = self._sla_clocks()
         configs = self.env["helpdesk.sla.policy"]._sla_config_by_id()
-        self.sudo().firing_ids.fetch(["escalation_id", "state", "attempts", "fired_at"])
+
+        def ladder_of(status):
+            config = configs.get(status.policy_id.id)
+            return config.ladders.get(status.metric, ()) if config else ()
+
+        # the firings of the clocks that have a ladder, in one query
+        laddered = self.filtered(ladder_of)
+        laddered.sudo().firing_ids.fetch(["escalation_id", "state", "attempts", "fired_at"])
         for status in self:
             clock = clocks[status.id]
-            firings = {firing.escalation_id.id: firing for firing in status.sudo().firing_ids}
             config = configs.get(status.policy_id.id)
-            ladder = config.ladders.get(status.metric, ()) if config else ()
+            ladder = ladder_of(status)
+            firings = (
+                {firing.escalation_id.id: firing for firing in status.sudo().firing_ids} if ladder else {}
+            )
             plan = None
             try:
                 if isinstance(clock, str):
@@ -657,21 +682,23 @@ class HelpdeskTicketSlaStatus(models.Model):
             )
         )[0][0]
         cache = self.env.cr.cache
+
+        def remember(when):
+            current = _planned_triggers.get(dbname)
+            if not current or current <= fields.Datetime.now() or when < current:
+                _planned_triggers[dbname] = when
+
         if planned:
             cache["sla_tick_planned"] = planned
+            if planned > now:  # once this transaction commits, the process may rely on it
+                self.env.cr.postcommit.add(lambda: remember(planned))
             return
         cron._trigger(at)
         cache["sla_tick_planned"] = at
         # a rolled back transaction takes its trigger with it
         self.env.cr.postrollback.add(lambda: cache.pop("sla_tick_planned", None))
         self.env.cr.postcommit.add(lambda: cache.pop("sla_tick_planned", None))
-
-        def remember():
-            current = _planned_triggers.get(dbname)
-            if not current or current <= fields.Datetime.now() or at < current:
-                _planned_triggers[dbname] = at
-
-        self.env.cr.postcommit.add(remember)
+        self.env.cr.postcommit.add(lambda: remember(at))
 
     @api.model
     def _sla_tick_cron(self):

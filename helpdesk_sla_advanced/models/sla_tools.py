@@ -6,7 +6,7 @@ import logging
 import math
 from datetime import datetime, timedelta, timezone
 
-from sla_engine import ClockEvent, EventKind, SlaEngineError, Target
+from sla_engine import MAX_DURATION, MAX_PERCENT, ClockEvent, EventKind, SlaEngineError, Target
 
 _logger = logging.getLogger(__name__)
 
@@ -14,8 +14,8 @@ _logger = logging.getLogger(__name__)
 # Every number a user types into an SLA setting is finite and inside a documented range,
 # checked when it is saved (helpdesk.sla.bounds.mixin). Hours: more than zero, at most ten
 # years of 8,766 hours, the longest working time the engine counts (sla_engine.MAX_DURATION).
-MAX_HOURS = 87_660.0
-MAX_PERCENT = 1000.0  # an escalation at ten times its target is the latest one may ask for
+MAX_HOURS = MAX_DURATION / timedelta(hours=1)  # 87,660 h
+# MAX_PERCENT (1,000 %): an escalation at ten times its target is the latest one may ask for
 MAX_SEQUENCE = 1_000_000
 # the earliest and latest SLA start a ticket may have (the latest: a year from now)
 MIN_SLA_START = datetime(1970, 1, 1)
