@@ -66,6 +66,12 @@ class PolicyRule:
         """A policy with no criterion: it matches every ticket."""
         return not any(getattr(self, name) for name in CRITERIA)
 
+    @property
+    def criteria_used(self) -> frozenset[str]:
+        """The criteria this policy matches on (a ticket fact it does not use cannot
+        change whether it matches)."""
+        return frozenset(name for name in CRITERIA if getattr(self, name))
+
 
 @dataclass(frozen=True)
 class TicketFacts:

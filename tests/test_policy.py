@@ -23,6 +23,11 @@ def test_service_wide_default_matches_a_ticket_with_nothing_special():
     assert DEFAULT.is_default
 
 
+def test_a_policy_lists_the_criteria_it_matches_on():
+    assert DEFAULT.criteria_used == frozenset()
+    assert URGENT_SUPPORT.criteria_used == {"teams", "priorities"}
+
+
 def test_lower_sequence_wins_when_several_match():
     facts = TicketFacts(tiers={VIP}, teams={SUPPORT}, priorities={"3"})
     assert match_policy(POLICIES, facts).policy_id == VIP_POLICY.id

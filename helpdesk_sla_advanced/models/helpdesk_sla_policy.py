@@ -6,7 +6,7 @@ from odoo.tools import SQL
 
 from sla_engine.policy import PolicyRule, match_many
 
-from .sla_tools import SEQUENCE, PolicyConfig, zone_name
+from .sla_tools import SEQUENCE, LazyNames, PolicyConfig, zone_name
 
 # the configuration version (ir.config_parameter rows, written by SQL only)
 CONFIG_VERSION_KEY = "helpdesk_sla_advanced.config_version"
@@ -422,27 +422,24 @@ class HelpdeskSlaPolicy(models.Model):
 
     @api.model
     def _sla_reason_names(self, tickets):
-        """Display names for the values a reason may quote."""
-        partners = tickets.partner_id.commercial_partner_id
-        teams = tickets.team_id
-        categories = tickets.category_id
-        for record in list(teams) + list(categories):
-            if record.parent_path:
-                ids = [int(x) for x in record.parent_path.split("/") if x]
-                if record._name == "helpdesk.ticket.team":
-                    teams |= teams.browse(ids)
-                else:
-                    categories |= categories.browse(ids)
+        """Display names for the values a reason may quote, computed only for the values
+        a reason does quote (a priority change does not name every tag of the ticket)."""
+        Model = self.env
         priorities = dict(self.env["helpdesk.sla.priority"]._selection_value())
         return {
-            "customers": {p.id: p.display_name for p in partners},
-            "tiers": {t.id: t.display_name for t in partners.sla_tier_id},
-            "teams": {t.id: t.display_name for t in teams},
-            "categories": {c.id: c.display_name for c in categories},
-            "tags": {t.id: t.display_name for t in tickets.tag_ids},
-            "channels": {c.id: c.display_name for c in tickets.channel_id},
+            "customers": LazyNames(Model["res.partner"]),
+            "tiers": LazyNames(Model["helpdesk.sla.tier"]),
+            "teams": LazyNames(Model["helpdesk.ticket.team"]),
+            "categories": LazyNames(Model["helpdesk.ticket.category"]),
+            "tags": LazyNames(Model["helpdesk.ticket.tag"]),
+            "channels": LazyNames(Model["helpdesk.ticket.channel"]),
             "priorities": priorities,
         }
+
+    @api.model
+    def _sla_criteria_used(self):
+        """The criteria some active policy matches on (cached with the configuration)."""
+        return {criterion for config in self._sla_config() for criterion in config.rule.criteria_used}
 
     @api.model
     def _sla_calendar_key(self, config, ticket):

@@ -33,6 +33,15 @@ SYSTEM_FIELDS = {
 }
 # ticket fields whose change may change the policy or the targets of a ticket
 MATCH_FIELDS = {"priority", "team_id", "category_id", "tag_ids", "partner_id", "channel_id", "company_id"}
+# the matching criteria each ticket field is a fact of
+CRITERIA_OF_FIELD = {
+    "partner_id": {"customers", "tiers"},
+    "team_id": {"teams"},
+    "category_id": {"categories"},
+    "tag_ids": {"tags"},
+    "channel_id": {"channels"},
+    "priority": {"priorities"},
+}
 # fields that may move the ticket to another team, assignee or stage (directly or by compute)
 OWNERSHIP_FIELDS = {"team_id", "user_id", "stage_id"}
 SLA_WRITE_FIELDS = MATCH_FIELDS | OWNERSHIP_FIELDS | {"sla_policy_id", "sla_policy_locked", "active"}
@@ -423,7 +432,13 @@ class HelpdeskTicket(models.Model):
             exemption = (vals.pop("sla_exempt", None), vals.pop("sla_exempt_reason", None))
         result = True
         if vals and SLA_WRITE_FIELDS & set(vals):
-            before = {ticket.id: (ticket.stage_id, ticket.team_id, ticket.user_id) for ticket in self}
+            # team, assignee and stage only move when one of them is written (they compute
+            # each other): a priority change reads none of them
+            before = (
+                {ticket.id: (ticket.stage_id, ticket.team_id, ticket.user_id) for ticket in self}
+                if OWNERSHIP_FIELDS & set(vals)
+                else {}
+            )
             result = super().write(vals)
             self.sudo()._sla_on_write(vals, before, self._sla_now())
         elif vals:
@@ -533,7 +548,7 @@ class HelpdeskTicket(models.Model):
         self._sla_apply(now, new=True)  # clocks created evaluated and scheduled
 
     def _sla_on_write(self, vals, before, now):
-        moved = self.filtered(lambda t: before[t.id] != (t.stage_id, t.team_id, t.user_id))
+        moved = self.filtered(lambda t: t.id in before and before[t.id] != (t.stage_id, t.team_id, t.user_id))
         if moved:
             moved._sla_log_periods(now, before)
         touched = self.env["helpdesk.ticket.sla.status"]
@@ -558,13 +573,22 @@ class HelpdeskTicket(models.Model):
             # an archived ticket's clocks stand still: nothing fires; unarchived, they resume
             touched |= self.sla_status_ids.filtered(lambda s: not s.reached_at)
         if MATCH_FIELDS & set(vals) or {"sla_policy_id", "sla_policy_locked"} & set(vals):
-            touched |= self._sla_apply(now)
+            touched |= self._sla_apply(now, rematch=self._sla_may_change_policy(vals))
         stage_moved = moved.filtered(lambda t: before[t.id][0] != t.stage_id)
         if stage_moved:
             touched |= stage_moved._sla_stages_changed({t.id: before[t.id][0] for t in stage_moved}, now)
         if touched:
             touched._sla_evaluate(now)
             self.env["helpdesk.ticket.sla.status"]._sla_schedule_after(touched)
+
+    def _sla_may_change_policy(self, vals):
+        """Whether writing ``vals`` may change which policy matches: not when no active
+        policy matches on the criteria of the fields written (a priority change, where no
+        policy is for some priorities only, keeps the policy and applies its targets)."""
+        if {"company_id", "sla_policy_id", "sla_policy_locked"} & set(vals):
+            return True
+        used = self.env["helpdesk.sla.policy"]._sla_criteria_used()
+        return any(CRITERIA_OF_FIELD.get(fname, set()) & used for fname in vals)
 
     def _sla_log_periods(self, now, before):
         """End the current ownership period of these tickets and open the next one."""
@@ -659,18 +683,21 @@ class HelpdeskTicket(models.Model):
         return self.env["helpdesk.ticket.sla.status"].union(*(status for status, _events in todo))
 
     # ------------------------------------------------------------ policy application
-    def _sla_apply(self, now, new=False):
+    def _sla_apply(self, now, new=False, rematch=True):
         """(Re)match the policy of these tickets and reconcile their clocks with its targets.
 
         New targets apply retroactively from the ticket's start (a target event); clocks
         already reached keep their verdict; a metric the policy no longer measures is
         archived, never deleted. ``new``: the tickets were just created (no clock, no
-        history yet). Returns the clocks to evaluate.
+        history yet). Without ``rematch`` the tickets keep their policy (what changed
+        cannot change which policy matches) and only its targets are applied again.
+        Returns the clocks to evaluate.
         """
         Policy = self.env["helpdesk.sla.policy"]
         Status = self.env["helpdesk.ticket.sla.status"].with_context(active_test=False)
         tickets = self.filtered("active")
-        matches = Policy._sla_match_tickets(tickets.filtered(lambda t: not t.sla_policy_locked))
+        to_match = tickets.filtered(lambda t: not t.sla_policy_locked) if rematch else tickets.browse()
+        matches = Policy._sla_match_tickets(to_match)
         existing = defaultdict(dict)
         if not new:
             # the clocks a re-evaluation may change: open ones, and the first cycle of each
@@ -683,7 +710,7 @@ class HelpdeskTicket(models.Model):
         touched = Status.browse()
         to_create = []
         for ticket in tickets:
-            if ticket.sla_policy_locked:
+            if ticket.id not in matches:
                 config, reason = ticket._sla_config(), ticket.sla_policy_reason
             else:
                 config, reason = matches[ticket.id]
@@ -857,19 +884,32 @@ class HelpdeskTicket(models.Model):
         return status if (vals or events) else Status
 
     # ------------------------------------------------------------ messages
-    def _sla_message_kind(self, message):
+    def _sla_message_kind(self, message, values=None):
         """'agent' for a public reply by an internal user, 'customer' for a message from
-        outside, None for notes, system and automatic messages."""
-        if message.message_type in AUTOMATIC_MESSAGE_TYPES or not message.subtype_id:
+        outside, None for notes, system and automatic messages. ``values``: the values
+        the message was posted with, when at hand (they save reading the message back)."""
+        values = values or {}
+        message_type = values.get("message_type") or message.message_type
+        subtype = (
+            self.env["mail.message.subtype"].browse(values["subtype_id"])
+            if values.get("subtype_id")
+            else message.subtype_id
+        )
+        if message_type in AUTOMATIC_MESSAGE_TYPES or not subtype:
             return None
-        if message.subtype_id.internal:
+        if subtype.internal:
             return None  # internal note
-        author = message.author_id
+        author = (
+            self.env["res.partner"].browse(values["author_id"])
+            if values.get("author_id")
+            else message.author_id
+        )
         if author and author == self.env.ref("base.partner_root", raise_if_not_found=False):
             return None
-        if message.message_type not in ("comment", "email", "email_outgoing"):
+        if message_type not in ("comment", "email", "email_outgoing"):
             return None
-        internal = author and any(not user.share for user in author.sudo().user_ids)
+        # partner_share (stored): the partner has no internal user
+        internal = author and not author.sudo().partner_share
         return "agent" if internal else "customer"
 
     def _message_post_after_hook(self, message, msg_values):
@@ -877,11 +917,11 @@ class HelpdeskTicket(models.Model):
         # the module's own messages (escalations, exemptions) are posted as superuser with
         # ``sla_automatic``; a user's context cannot make a reply or an e-mail not count
         if not (self.env.su and self.env.context.get("sla_automatic")):
-            self.sudo()._sla_on_message(message, self._sla_now())
+            self.sudo()._sla_on_message(message, self._sla_now(), msg_values)
         return result
 
-    def _sla_on_message(self, message, now):
-        kind = self._sla_message_kind(message)
+    def _sla_on_message(self, message, now, values=None):
+        kind = self._sla_message_kind(message, values)
         if not kind:
             return
         Status = self.env["helpdesk.ticket.sla.status"]

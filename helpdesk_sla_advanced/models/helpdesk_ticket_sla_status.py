@@ -555,20 +555,40 @@ class HelpdeskTicketSlaStatus(models.Model):
     # ------------------------------------------------------------ live values
     @api.depends("state", "deadline", "working_hours", "time_left_hours")
     def _compute_live(self):
-        """Time left now: one engine calendar per (calendar, zone), no query per clock."""
-        at = aware(fields.Datetime.now())
-        open_states = ("running", "paused", "breached")
-        todo = self.filtered(lambda s: s.state in open_states and not s.reached_at and not s.error)
-        clocks = todo._sla_clocks() if todo else {}
+        """Time left now, from the stored deadline: a counting clock has left the working
+        time between now and its deadline (negative once overdue), which one engine
+        calendar per (calendar, zone) answers with no query and no replay of events; a
+        paused or stopped clock has what it had at its last evaluation."""
+        now = fields.Datetime.now()
+        at = aware(now)
+        counting = self.filtered(
+            lambda s: (
+                s.state in ("running", "breached")
+                and s.deadline
+                and not s.reached_at
+                and not s.paused
+                and not s.error
+            )
+        )
+        calendars = counting.filtered(lambda s: s.time_kind != "calendar")._sla_engine_calendars()
         for status in self:
-            clock = clocks.get(status.id)
-            result = status._sla_status_of(clock, at)
-            if result is None:
+            if status not in counting:
                 status.time_left = status.time_left_hours
                 status.at_risk = bool(status.internal_breached_at) and status.state in ("running", "paused")
                 continue
-            status.time_left = hours(result.time_left)
-            status.at_risk = result.at_risk
+            left = status.deadline - now
+            if status.time_kind != "calendar":
+                calendar = calendars[(status.calendar_id.id or 0, status.tz or "UTC")]
+                try:
+                    if isinstance(calendar, CalendarUnavailable):
+                        raise SlaEngineError(calendar.message)
+                    left = calendar.between(at, aware(status.deadline))
+                except SlaEngineError:
+                    left = timedelta(hours=status.time_left_hours)
+            status.time_left = hours(left)
+            status.at_risk = (
+                bool(status.internal_deadline) and status.internal_deadline < now <= status.deadline
+            )
 
     @api.depends("event_ids", "state")
     def _compute_explanation(self):

@@ -154,6 +154,22 @@ def engine_events(values):
     return events
 
 
+class LazyNames:
+    """{record id: display name} of one model, each name read when first asked for."""
+
+    __slots__ = ("model", "names")
+
+    def __init__(self, model):
+        self.model = model.sudo()
+        self.names = {}
+
+    def get(self, key, default=None):
+        if key not in self.names:
+            record = self.model.browse(key).exists()
+            self.names[key] = record.display_name if record else default
+        return self.names[key]
+
+
 class TargetConfig:
     """A target as plain data (cached; no record access)."""
 
