@@ -21,6 +21,18 @@ class TestFirstResponse(SlaCase):
         self.assertEqual(clock.internal_deadline, utc(2025, 3, 11, 10, 0))
         self.assertEqual(clock.state, "running")
 
+    def test_time_left_is_business_time_to_the_deadline_and_negative_once_overdue(self):
+        ticket = self._ticket()
+        clock = self._clock(ticket, "resolution")  # 16 h: due Thursday 11:00
+        with freeze_time("2025-03-11 09:00:00"):  # Tuesday 10:00: 2 + 4 + 7 + 2 h left
+            clock.invalidate_recordset(["time_left"])
+            ticket.invalidate_recordset(["sla_time_left"])
+            self.assertAlmostEqual(clock.time_left, 15.0)
+            self.assertAlmostEqual(ticket.sla_time_left, 3.0)  # first response, due 14:00
+        with freeze_time("2025-03-14 08:30:00"):  # Friday 09:30: late by Thu 11-12, 13-17, Fri 09-09:30
+            clock.invalidate_recordset(["time_left"])
+            self.assertAlmostEqual(clock.time_left, -5.5)
+
     def test_public_reply_by_an_agent_stops_it(self):
         ticket = self._ticket()
         self._reply(ticket, "2025-03-11 09:30:00")
