@@ -19,7 +19,7 @@ from .calendar import (
     get_zone,
     to_utc_naive,
 )
-from .clock import ClockEvent, ClockState, ClockStatus, EventKind, Pause, SlaClock, Target
+from .clock import ClockEvent, ClockState, ClockStatus, EventKind, Pause, Shares, SlaClock, Target
 from .escalation import MAX_PERCENT, Level, Plan, Trigger, level_times, plan
 from .errors import (
     CalendarRangeError,
@@ -46,6 +46,7 @@ __all__ = [
     "Level",
     "Pause",
     "Plan",
+    "Shares",
     "SlaClock",
     "Target",
     "Trigger",

@@ -37,7 +37,7 @@ deadline after year 9999, working time over more than
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
@@ -53,7 +53,7 @@ from .calendar import (
 )
 from .errors import ClockError
 
-__all__ = ["ClockEvent", "ClockState", "ClockStatus", "EventKind", "Pause", "SlaClock", "Target"]
+__all__ = ["ClockEvent", "ClockState", "ClockStatus", "EventKind", "Pause", "Shares", "SlaClock", "Target"]
 
 _ZERO = timedelta(0)
 
@@ -244,6 +244,27 @@ class ClockStatus:
         return lines
 
 
+@dataclass(frozen=True)
+class Shares:
+    """How a clock's time splits among the owners of the ticket (see :meth:`SlaClock.shares`).
+
+    ``working`` maps each owner to the working time counted while it owned the ticket; the
+    values add up exactly (to the microsecond) to ``total``, the clock's working time.
+    ``paused`` maps each pause reason to the wall-clock time paused for it.
+    """
+
+    working: dict[Hashable, timedelta]
+    total: timedelta
+    paused: dict[str, timedelta]
+
+    def largest(self) -> Hashable | None:
+        """The owner that used the largest share (the first in time among equals)."""
+        if not self.working:
+            return None
+        top = max(self.working.values())
+        return next(owner for owner, value in self.working.items() if value == top)
+
+
 def _fmt_td(value: timedelta) -> str:
     sign = "-" if value < _ZERO else ""
     minutes = int(abs(value).total_seconds() // 60)
@@ -431,6 +452,53 @@ class SlaClock:
         if replay.started_at is None:
             return [None for _ in durations]
         return [replay.reach(duration) for duration in durations]
+
+    @_guarded
+    def shares(self, at: datetime, owners: Sequence[tuple[datetime, Hashable]]) -> Shares:
+        """How the working time counted up to ``at`` splits among the ticket's owners.
+
+        ``owners`` are ``(since, owner)`` pairs in time order: who owned the ticket from
+        that instant on (an owner before the first pair is ``None``). Each counting period
+        of the clock is cut where the owner changes and each piece counted on the clock's
+        calendar: the pieces add up exactly to the clock's working time. Paused time is
+        summed per reason (wall-clock time).
+        """
+        replay = self._replay(at)
+        changes = []
+        for item in owners:
+            try:
+                since, owner = item
+            except (TypeError, ValueError):
+                raise ClockError(f"owners must be (since, owner) pairs, got {item!r}") from None
+            _check_aware(since, "owner change")
+            if changes and since < changes[-1][0]:
+                raise ClockError(f"owner changes must be in time order: {since} comes after {changes[-1][0]}")
+            changes.append((since, owner))
+        starts, ends, keys = [], [], []
+        for start, end in replay.segments:
+            end = end if end is not None else replay.at
+            owner = None
+            cut = start
+            for since, new_owner in changes:
+                if since <= start:
+                    owner = new_owner
+                    continue
+                if since >= end:
+                    break
+                starts.append(cut)
+                ends.append(since)
+                keys.append(owner)
+                cut, owner = since, new_owner
+            starts.append(cut)
+            ends.append(end)
+            keys.append(owner)
+        working: dict[Hashable, timedelta] = {}
+        for owner, worked in zip(keys, replay.calendar.between_many(starts, ends) if starts else []):
+            working[owner] = working.get(owner, _ZERO) + worked
+        paused: dict[str, timedelta] = {}
+        for pause in replay.pauses:
+            paused[pause.reason] = paused.get(pause.reason, _ZERO) + ((pause.end or replay.at) - pause.start)
+        return Shares(working=working, total=replay.working_elapsed, paused=paused)
 
     @_guarded
     def status(self, at: datetime) -> ClockStatus:

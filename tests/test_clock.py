@@ -185,6 +185,41 @@ def test_explain_lists_pauses_deadline_and_state():
     assert "target: 8h00 business time (internal 6h00)" in text
 
 
+def test_shares_split_working_time_among_owners_and_pauses_by_reason():
+    # 24 h SLA from Friday 16:00: Service Desk until Tuesday 11:00, paused Tuesday 14:00-16:00
+    # waiting for the customer, then Sysadmins from Wednesday 10:00
+    events = [
+        ev("start", paris(2025, 3, 7, 16)),
+        ev("pause", paris(2025, 3, 11, 14), "Waiting for customer"),
+        ev("resume", paris(2025, 3, 11, 16), "Waiting for customer"),
+    ]
+    clock = SlaClock(OFFICE, Target(24 * H), events)
+    owners = [
+        (paris(2025, 3, 7, 16), "desk"),
+        (paris(2025, 3, 11, 11), "desk"),
+        (paris(2025, 3, 12, 10), "sys"),
+    ]
+    at = paris(2025, 3, 12, 15)
+    shares = clock.shares(at, owners)
+    # desk: Fri 16-17 (1 h), Tue 9-12 and 13-14 (4 h), Tue 16-17 (1 h), Wed 9-10 (1 h)
+    assert shares.working == {"desk": 7 * H, "sys": 4 * H}  # sys: Wed 10-12, 13-15
+    assert shares.total == clock.status(at).working_elapsed == 11 * H
+    assert shares.paused == {"Waiting for customer": 2 * H}
+    assert shares.largest() == "desk"
+
+
+def test_shares_before_the_first_owner_belong_to_nobody():
+    clock = SlaClock(OFFICE, Target(8 * H), [ev("start", paris(2025, 3, 11, 9))])
+    shares = clock.shares(paris(2025, 3, 11, 12), [(paris(2025, 3, 11, 10), "team")])
+    assert shares.working == {None: 1 * H, "team": 2 * H}
+
+
+def test_shares_refuse_owners_out_of_order():
+    clock = SlaClock(OFFICE, Target(8 * H), [ev("start", paris(2025, 3, 11, 9))])
+    with pytest.raises(ClockError, match="time order"):
+        clock.shares(paris(2025, 3, 11, 12), [(paris(2025, 3, 11, 11), "a"), (paris(2025, 3, 11, 10), "b")])
+
+
 @pytest.mark.parametrize(
     ("contractual", "internal", "message"),
     [
@@ -293,3 +328,46 @@ def test_state_agrees_with_elapsed_and_target(events, at):
     else:
         assert status.working_elapsed <= EIGHT.contractual
         assert (status.state is ClockState.PAUSED) == status.paused
+
+
+def oracle_shares(events: list[ClockEvent], at: datetime, owners: list[tuple[datetime, int]]) -> dict:
+    """Walk minute by minute: each counted minute goes to the owner of that minute."""
+    ordered = sorted(events, key=lambda e: e.at)
+    started = paused = stopped = False
+    minute = timedelta(minutes=1)
+    shares: dict = {}
+    i = 0
+    t = BASE
+    while t < at:
+        while i < len(ordered) and ordered[i].at <= t:
+            kind = ordered[i].kind.value
+            if kind == "start":
+                started = True
+            elif started and kind == "pause" and not stopped:
+                paused = True
+            elif started and kind == "resume":
+                paused = False
+            elif started and kind == "stop":
+                stopped, paused = True, False
+            elif started and kind == "reopen":
+                stopped = False
+            i += 1
+        if started and not paused and not stopped and OFFICE.is_working(t):
+            owner = None
+            for since, who in owners:
+                if since <= t:
+                    owner = who
+            shares[owner] = shares.get(owner, timedelta(0)) + minute
+        t += minute
+    return shares
+
+
+@settings(max_examples=150, deadline=None)
+@given(event_lists, observe, st.lists(st.integers(min_value=0, max_value=14 * 24 * 4), max_size=5))
+def test_shares_match_a_minute_by_minute_walk_and_add_up_exactly(events, at, quarters):
+    owners = [(BASE + timedelta(minutes=15 * q), index % 3) for index, q in enumerate(sorted(quarters))]
+    clock = SlaClock(OFFICE, EIGHT, events)
+    shares = clock.shares(at, owners)
+    expected = oracle_shares(events, at, owners)
+    assert {k: v for k, v in shares.working.items() if v} == expected
+    assert sum(shares.working.values(), timedelta(0)) == shares.total == clock.status(at).working_elapsed

@@ -7,6 +7,7 @@ from . import resource_calendar_attendance
 from . import resource_calendar_leaves
 from . import helpdesk_ticket_team
 from . import helpdesk_sla_policy
+from . import helpdesk_sla_ola
 from . import helpdesk_sla_target
 from . import helpdesk_sla_escalation
 from . import helpdesk_sla_escalation_action
@@ -14,4 +15,6 @@ from . import helpdesk_ticket_sla_event
 from . import helpdesk_ticket_sla_firing
 from . import helpdesk_ticket_sla_status
 from . import helpdesk_ticket_sla_period
+from . import helpdesk_ticket_sla_visit
+from . import helpdesk_ticket_sla_share
 from . import helpdesk_ticket

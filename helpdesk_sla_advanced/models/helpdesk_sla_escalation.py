@@ -5,7 +5,18 @@ from odoo.exceptions import UserError, ValidationError
 
 from sla_engine import Level, Trigger
 
-from .sla_tools import HOURS_OR_NONE, MAX_HOURS, MAX_PERCENT, METRICS, SEQUENCE, TIME_KINDS, Bound, duration
+from .sla_tools import (
+    HOURS_OR_NONE,
+    MAX_HOURS,
+    MAX_PERCENT,
+    METRICS,
+    OLA_METRICS,
+    SEQUENCE,
+    SLA_METRICS,
+    TIME_KINDS,
+    Bound,
+    duration,
+)
 
 TRIGGERS = [
     ("percent_internal", "% of the internal target"),
@@ -31,10 +42,14 @@ class HelpdeskSlaEscalation(models.Model):
     }
 
     name = fields.Char(required=True, translate=True)
+    # a level belongs to an SLA policy's ladder or to an OLA's
     policy_id = fields.Many2one(
-        comodel_name="helpdesk.sla.policy", required=True, index=True, ondelete="cascade"
+        comodel_name="helpdesk.sla.policy", index="btree_not_null", ondelete="cascade"
     )
-    company_id = fields.Many2one(related="policy_id.company_id", store=True)
+    ola_id = fields.Many2one(
+        comodel_name="helpdesk.sla.ola", string="OLA", index="btree_not_null", ondelete="cascade"
+    )
+    company_id = fields.Many2one(comodel_name="res.company", compute="_compute_company_id", store=True)
     metric = fields.Selection(selection=METRICS, required=True, default="resolution")
     sequence = fields.Integer(default=10, help="Order of the level in its ladder.")
     active = fields.Boolean(default=True)
@@ -87,12 +102,49 @@ class HelpdeskSlaEscalation(models.Model):
                     kind=kinds.get(level.offset_kind, "").lower(),
                 )
 
+    @api.depends("policy_id.company_id", "ola_id.company_id")
+    def _compute_company_id(self):
+        for level in self:
+            level.company_id = level.policy_id.company_id or level.ola_id.company_id
+
+    def _owner(self):
+        """The SLA policy or the OLA whose ladder this level is in."""
+        self.ensure_one()
+        return self.policy_id or self.ola_id
+
     def _label(self):
+        if self.ola_id:
+            return self.env._(
+                "Escalation level '%(level)s' of OLA '%(ola)s'", level=self.name, ola=self.ola_id.display_name
+            )
         return self.env._(
             "Escalation level '%(level)s' of policy '%(policy)s'",
             level=self.name,
             policy=self.policy_id.display_name,
         )
+
+    @api.constrains("policy_id", "ola_id", "metric")
+    def _check_owner(self):
+        for level in self:
+            if bool(level.policy_id) == bool(level.ola_id):
+                raise ValidationError(
+                    self.env._(
+                        "Escalation level '%(level)s' belongs to an SLA policy or to an OLA, one of them.",
+                        level=level.name,
+                    )
+                )
+            allowed = SLA_METRICS if level.policy_id else OLA_METRICS
+            if level.metric not in allowed:
+                labels = dict(self._fields["metric"]._description_selection(self.env))
+                raise ValidationError(
+                    self.env._(
+                        "%(level)s: '%(metric)s' is not a metric of %(kind)s (use %(allowed)s).",
+                        level=level._label(),
+                        metric=labels.get(level.metric, level.metric),
+                        kind=self.env._("an SLA policy") if level.policy_id else self.env._("an OLA"),
+                        allowed=", ".join(labels[m] for m in allowed),
+                    )
+                )
 
     # ------------------------------------------------------------ validation
     @api.constrains("action_ids", "active")
@@ -124,11 +176,11 @@ class HelpdeskSlaEscalation(models.Model):
                     )
                 )
 
-    @api.constrains("trigger", "percent", "metric", "policy_id")
+    @api.constrains("trigger", "percent", "metric", "policy_id", "ola_id")
     def _check_reach(self):
         """A percentage level is due at most ten years of working time after the start."""
         for level in self.filtered(lambda lv: lv.trigger in ("percent_internal", "percent_contractual")):
-            for target in level.policy_id.target_ids.filtered(lambda t, m=level.metric: t.metric == m):
+            for target in level._owner().target_ids.filtered(lambda t, m=level.metric: t.metric == m):
                 base = target.contractual_hours
                 if level.trigger == "percent_internal" and target.internal_hours:
                     base = target.internal_hours
@@ -163,7 +215,7 @@ class HelpdeskSlaEscalation(models.Model):
 
     @api.constrains("sequence", "trigger", "percent", "offset_hours", "offset_kind", "metric", "active")
     def _check_order(self):
-        for policy, metric in {(level.policy_id, level.metric) for level in self}:
+        for policy, metric in {(level._owner(), level.metric) for level in self}:
             ladder = policy.escalation_ids.filtered(lambda lv, m=metric: lv.metric == m and lv.active)
             ladder = ladder.sorted(lambda lv: (lv.sequence, lv.id))
             for target in policy.target_ids.filtered(lambda t, m=metric: t.metric == m):
@@ -200,15 +252,19 @@ class HelpdeskSlaEscalation(models.Model):
             business=self.offset_kind == "business",
         )
 
+    def _sla_changed(self, policies, olas):
+        """A ladder changed: recompute when the open clocks concerned act next."""
+        self.env["helpdesk.sla.policy"]._sla_config_changed(None if olas else policies)
+
     @api.model_create_multi
     def create(self, vals_list):
         levels = super().create(vals_list)
-        levels.policy_id._sla_escalations_changed()
+        self._sla_changed(levels.policy_id, levels.ola_id)
         return levels
 
     def write(self, vals):
         result = super().write(vals)
-        self.policy_id._sla_escalations_changed()
+        self._sla_changed(self.policy_id, self.ola_id)
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -228,7 +284,7 @@ class HelpdeskSlaEscalation(models.Model):
             )
 
     def unlink(self):
-        policies = self.policy_id
+        policies, olas = self.policy_id, self.ola_id
         result = super().unlink()
-        policies.exists()._sla_escalations_changed()
+        self._sla_changed(policies.exists(), olas.exists())
         return result

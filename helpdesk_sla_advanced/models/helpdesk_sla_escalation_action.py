@@ -148,7 +148,7 @@ class HelpdeskSlaEscalationAction(models.Model):
                         model=server_action.model_name,
                     )
                 )
-            policy_company = action.escalation_id.policy_id.company_id
+            policy_company = action.escalation_id.company_id
             team = action.team_id
             if team and team.company_id and policy_company and team.company_id != policy_company:
                 raise ValidationError(

@@ -1,5 +1,6 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -154,6 +155,21 @@ class HelpdeskSlaPolicy(models.Model):
         help="Configuration version of the last change that concerns this policy's open tickets "
         "(written by the module; the re-evaluation cron compares it).",
     )
+    # ---- OLA budget: the teams its tickets normally pass through, and whether their OLAs fit
+    ola_path_team_ids = fields.Many2many(
+        comodel_name="helpdesk.ticket.team",
+        relation="helpdesk_sla_policy_ola_path_rel",
+        string="Team Path",
+        help="The teams this policy's tickets normally pass through (e.g. Service Desk, then "
+        "Sysadmins): their OLAs' ownership targets are compared with the resolution target.",
+    )
+    ola_budget_html = fields.Html(
+        compute="_compute_ola_budget",
+        string="OLA Budget",
+        sanitize=False,
+        help="Per priority, the OLAs of the team path against the resolution target.",
+    )
+    ola_budget_warning = fields.Char(compute="_compute_ola_budget", string="OLA Budget Warning")
     escalation_fire_missed = fields.Boolean(
         string="Fire Missed Levels",
         help="When several levels of a ladder are due at once (a ladder added to old tickets, a "
@@ -167,6 +183,113 @@ class HelpdeskSlaPolicy(models.Model):
     def _compute_is_default(self):
         for policy in self:
             policy.is_default = policy._sla_rule().is_default
+
+    @api.depends(
+        "ola_path_team_ids",
+        "target_ids.metric",
+        "target_ids.priority",
+        "target_ids.contractual_hours",
+        "target_ids.time_kind",
+        "calendar_mode",
+        "resource_calendar_id",
+    )
+    def _compute_ola_budget(self):
+        """Per ticket priority, the ownership targets of the OLAs of the team path (the
+        first OLA of each team, or of its parent teams, that admits the priority) added up
+        against the resolution target. Targets counted on other hours than the policy's
+        (another calendar, or calendar hours against business hours) are not the same
+        hours: the table says so instead of adding them silently as if they were."""
+        Ola = self.env["helpdesk.sla.ola"].with_context(active_test=True)
+        priorities = self.env["helpdesk.ticket"]._fields["priority"]._description_selection(self.env)
+        for policy in self:
+            teams = policy.ola_path_team_ids
+            if not teams:
+                policy.ola_budget_html = False
+                policy.ola_budget_warning = False
+                continue
+            own_hours = (policy.calendar_mode, policy.resource_calendar_id)
+            candidates = Ola.search([("team_id", "parent_of", teams.ids)], order="sequence, id")
+            header = [self.env._("Priority"), self.env._("Resolution (SLA)")]
+            header += [team.display_name for team in teams]
+            header += [self.env._("OLAs in all"), ""]
+            rows, misfits, other_hours = [], [], {}
+            for value, label in priorities:
+                sla = policy.target_ids.filtered(
+                    lambda t, v=value: t.metric == "resolution" and t.priority == v
+                )
+                sla = sla or policy.target_ids.filtered(lambda t: t.metric == "resolution" and not t.priority)
+                cells, total, missing = [], 0.0, False
+                for team in teams:
+                    lineage = [int(x) for x in (team.parent_path or f"{team.id}/").split("/") if x]
+                    ola = candidates.filtered(
+                        lambda o, ids=lineage, v=value: (
+                            o.team_id.id in ids
+                            and (not o.priority_ids or v in o.priority_ids.mapped("value"))
+                        )
+                    )[:1]
+                    target = ola.target_ids.filtered(
+                        lambda t, v=value: t.metric == "ownership" and t.priority == v
+                    )
+                    target = target or ola.target_ids.filtered(
+                        lambda t: t.metric == "ownership" and not t.priority
+                    )
+                    if not target:
+                        cells.append(self.env._("no OLA"))
+                        missing = True
+                        continue
+                    total += target.contractual_hours
+                    cells.append(f"{target.contractual_hours:g} h ({ola.display_name})")
+                    ola_hours = (ola.calendar_mode, ola.resource_calendar_id)
+                    if ola_hours != own_hours or target.time_kind != (sla[:1].time_kind or "business"):
+                        if ola.calendar_mode == "always" or target.time_kind == "calendar":
+                            other_hours[ola] = self.env._("calendar hours (24/7)")
+                        else:
+                            other_hours[ola] = self.env._(
+                                "calendar '%(calendar)s' (%(tz)s)",
+                                calendar=ola.resource_calendar_id.display_name,
+                                tz=ola.resource_calendar_id.tz,
+                            )
+                if not sla:
+                    verdict = self.env._("no resolution target")
+                elif total > sla[:1].contractual_hours:
+                    verdict = self.env._("does not fit")
+                    misfits.append(label)
+                else:
+                    verdict = self.env._("fits") if not missing else self.env._("fits (teams without OLA)")
+                sla_cell = f"{sla[:1].contractual_hours:g} h" if sla else "-"
+                rows.append([label, sla_cell, *cells, f"{total:g} h", verdict])
+            head = Markup().join(Markup("<th>%s</th>") % cell for cell in header)
+            body = Markup().join(
+                Markup("<tr>%s</tr>") % Markup().join(Markup("<td>%s</td>") % cell for cell in row)
+                for row in rows
+            )
+            table = Markup("<table class='table table-sm o_sla_ola_budget'><thead><tr>%s</tr></thead>") % head
+            table += Markup("<tbody>%s</tbody></table>") % body
+            notes = [
+                self.env._(
+                    "%(ola)s counts on %(hours)s, other hours than this policy's %(own)s: its target is "
+                    "shown as counted, not converted into the policy's hours.",
+                    ola=ola.display_name,
+                    hours=hours,
+                    own=self.env._("24/7")
+                    if policy.calendar_mode == "always"
+                    else self.env._(
+                        "calendar '%(calendar)s'", calendar=policy.resource_calendar_id.display_name
+                    ),
+                )
+                for ola, hours in other_hours.items()
+            ]
+            if notes:
+                table += Markup("<p class='text-muted'>%s</p>") % Markup("<br/>").join(notes)
+            policy.ola_budget_html = table
+            policy.ola_budget_warning = (
+                self.env._(
+                    "The OLAs of the team path do not fit the resolution target for priority %(priorities)s.",
+                    priorities=", ".join(misfits),
+                )
+                if misfits
+                else False
+            )
 
     def _compute_ticket_count(self):
         counts = dict(
@@ -254,10 +377,6 @@ class HelpdeskSlaPolicy(models.Model):
     @api.model
     def _sla_config_by_id(self):
         return {config.id: config for config in self._sla_config()}
-
-    def _sla_escalations_changed(self):
-        """A ladder changed: recompute when the open clocks of these policies act next."""
-        self.env["helpdesk.sla.policy"]._sla_config_changed(self)
 
     # ------------------------------------------------------------ configuration version
     @api.model

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .sla_tools import HOURS, HOURS_OR_NONE, METRICS, SEQUENCE, TIME_KINDS
+from .sla_tools import HOURS, HOURS_OR_NONE, METRICS, OLA_METRICS, SEQUENCE, SLA_METRICS, TIME_KINDS
 
 
 class HelpdeskSlaTarget(models.Model):
@@ -13,10 +13,16 @@ class HelpdeskSlaTarget(models.Model):
     _order = "policy_id, sequence, metric, priority, id"
     _sla_bounds = {"contractual_hours": HOURS, "internal_hours": HOURS_OR_NONE, "sequence": SEQUENCE}
 
+    # a target belongs to an SLA policy (customer metrics) or to an OLA (team metrics)
     policy_id = fields.Many2one(
-        comodel_name="helpdesk.sla.policy", required=True, index=True, ondelete="cascade"
+        comodel_name="helpdesk.sla.policy", index="btree_not_null", ondelete="cascade"
     )
-    company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
+    ola_id = fields.Many2one(
+        comodel_name="helpdesk.sla.ola", string="OLA", index="btree_not_null", ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company", compute="_compute_company_id", store=True, index=True
+    )
     sequence = fields.Integer(default=10)
     metric = fields.Selection(selection=METRICS, required=True, default="resolution")
     priority = fields.Selection(
@@ -45,6 +51,43 @@ class HelpdeskSlaTarget(models.Model):
         "(policy_id, metric, COALESCE(priority, ''))",
         "A policy has one target per metric and priority.",
     )
+    _ola_metric_priority_uniq = models.UniqueIndex(
+        "(ola_id, metric, COALESCE(priority, '')) WHERE ola_id IS NOT NULL",
+        "An OLA has one target per metric and priority.",
+    )
+
+    @api.depends("policy_id.company_id", "ola_id.company_id")
+    def _compute_company_id(self):
+        for target in self:
+            target.company_id = target.policy_id.company_id or target.ola_id.company_id
+
+    def _owner(self):
+        """The SLA policy or the OLA of this target."""
+        self.ensure_one()
+        return self.policy_id or self.ola_id
+
+    @api.constrains("policy_id", "ola_id", "metric")
+    def _check_owner(self):
+        for target in self:
+            if bool(target.policy_id) == bool(target.ola_id):
+                raise ValidationError(
+                    self.env._(
+                        "Target '%(target)s' belongs to an SLA policy or to an OLA, one of them.",
+                        target=target.display_name,
+                    )
+                )
+            allowed = SLA_METRICS if target.policy_id else OLA_METRICS
+            if target.metric not in allowed:
+                labels = dict(self._fields["metric"]._description_selection(self.env))
+                raise ValidationError(
+                    self.env._(
+                        "%(target)s: '%(metric)s' is not a metric of %(kind)s (use %(allowed)s).",
+                        target=target._label(),
+                        metric=labels.get(target.metric, target.metric),
+                        kind=self.env._("an SLA policy") if target.policy_id else self.env._("an OLA"),
+                        allowed=", ".join(labels[m] for m in allowed),
+                    )
+                )
 
     @api.model
     def _selection_priority(self):
@@ -59,6 +102,10 @@ class HelpdeskSlaTarget(models.Model):
             target.display_name = f"{metrics.get(target.metric, '')} / {priority}"
 
     def _label(self):
+        if self.ola_id:
+            return self.env._(
+                "Target '%(target)s' of OLA '%(ola)s'", target=self.display_name, ola=self.ola_id.display_name
+            )
         return self.env._(
             "Target '%(target)s' of policy '%(policy)s'",
             target=self.display_name,
@@ -67,7 +114,7 @@ class HelpdeskSlaTarget(models.Model):
 
     @api.constrains("contractual_hours", "internal_hours", "metric")
     def _check_escalation_reach(self):
-        self.policy_id.escalation_ids._check_reach()
+        (self.policy_id.escalation_ids | self.ola_id.escalation_ids)._check_reach()
 
     @api.constrains("contractual_hours", "internal_hours")
     def _check_hours(self):
@@ -99,22 +146,28 @@ class HelpdeskSlaTarget(models.Model):
                     )
                 )
 
+    def _sla_changed(self, policies, olas):
+        """The targets of ``policies`` or ``olas`` changed: re-evaluate their tickets (an
+        OLA's are those with a visit of its team: every open ticket, to be safe)."""
+        self.env["helpdesk.sla.policy"]._sla_config_changed(None if olas else policies)
+
     @api.model_create_multi
     def create(self, vals_list):
         targets = super().create(vals_list)
-        self.env["helpdesk.sla.policy"]._sla_config_changed(targets.policy_id)
+        self._sla_changed(targets.policy_id, targets.ola_id)
         return targets
 
     def write(self, vals):
         result = super().write(vals)
-        self.env["helpdesk.sla.policy"]._sla_config_changed(self.policy_id)
+        self._sla_changed(self.policy_id, self.ola_id)
         return result
 
     def unlink(self):
-        policies = self.policy_id
+        policies, olas = self.policy_id, self.ola_id
         result = super().unlink()
-        policies = policies.exists()
+        policies, olas = policies.exists(), olas.exists()
         if not self.env.context.get("sla_lines_of_parent"):
             policies._check_targets()  # "at least one target", whatever is deleted
-        self.env["helpdesk.sla.policy"]._sla_config_changed(policies)
+            olas._check_targets()
+        self._sla_changed(policies, olas)
         return result

@@ -12,7 +12,14 @@ from odoo.tools import SQL
 
 from sla_engine.policy import TicketFacts
 
-from .sla_tools import MAX_SLA_START_AHEAD, METRICS, MIN_SLA_START, SUMMARY_STATES, PolicyConfig
+from .sla_tools import (
+    MAX_SLA_START_AHEAD,
+    METRICS,
+    MIN_SLA_START,
+    SLA_METRICS,
+    SUMMARY_STATES,
+    PolicyConfig,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -52,6 +59,9 @@ OPEN_CLOCK_FIELDS = [
     "ticket_id",
     "company_id",
     "policy_id",
+    "ola_id",
+    "ola_team_id",
+    "visit_id",
     "target_id",
     "start",
     "metric",
@@ -111,8 +121,38 @@ class HelpdeskTicket(models.Model):
         comodel_name="helpdesk.ticket.sla.status",
         inverse_name="ticket_id",
         string="SLA Clocks",
+        domain=[("ola_id", "=", False)],
         readonly=True,
         groups="base.group_user",
+    )
+    ola_status_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.sla.status",
+        inverse_name="ticket_id",
+        string="OLA Clocks",
+        domain=[("ola_id", "!=", False)],
+        readonly=True,
+        groups="base.group_user",
+    )
+    sla_visit_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.sla.visit",
+        inverse_name="ticket_id",
+        string="Team Timeline",
+        readonly=True,
+        groups="base.group_user",
+    )
+    ola_breached = fields.Boolean(
+        compute="_compute_ola_flags",
+        search="_search_ola_breached",
+        string="OLA Breached",
+        groups="base.group_user",
+        help="A team breached its OLA on this ticket.",
+    )
+    ola_at_risk = fields.Boolean(
+        compute="_compute_ola_flags",
+        search="_search_ola_at_risk",
+        string="OLA at Risk",
+        groups="base.group_user",
+        help="The team that has the ticket passed the internal target of its OLA.",
     )
     sla_period_ids = fields.One2many(
         comodel_name="helpdesk.ticket.sla.period",
@@ -284,7 +324,7 @@ class HelpdeskTicket(models.Model):
                        COALESCE(bool_or(internal_breached_at IS NOT NULL) FILTER (WHERE open), FALSE)
                   FROM (SELECT *, state IN %s AND reached_at IS NULL AS open
                           FROM helpdesk_ticket_sla_status
-                         WHERE active AND ticket_id IN %s) AS clock
+                         WHERE active AND ola_id IS NULL AND ticket_id IN %s) AS clock
               GROUP BY ticket_id
                 """,
                 OPEN_STATES,
@@ -306,7 +346,7 @@ class HelpdeskTicket(models.Model):
     def _compute_sla_live(self):
         now = fields.Datetime.now()
         saved = self.filtered("id")
-        open_clocks = saved.sudo()._sla_open_clocks().grouped("ticket_id") if saved else {}
+        open_clocks = saved.sudo()._sla_open_clocks(SLA_METRICS).grouped("ticket_id") if saved else {}
         Status = self.env["helpdesk.ticket.sla.status"]
         for ticket in self:
             statuses = open_clocks.get(ticket, Status).filtered(lambda s: s.state in OPEN_STATES)
@@ -329,7 +369,11 @@ class HelpdeskTicket(models.Model):
     def _sla_status_search(self, operator, value, status_domain):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
-        domain = Domain("sla_status_ids", "any", Domain("active", "=", True) & status_domain)
+        domain = Domain(
+            "sla_status_ids",
+            "any",
+            Domain("active", "=", True) & Domain("ola_id", "=", False) & status_domain,
+        )
         return domain if (operator == "=") == value else ~domain
 
     def _search_sla_at_risk(self, operator, value):
@@ -363,6 +407,47 @@ class HelpdeskTicket(models.Model):
         return self._sla_status_search(
             operator, value, Domain("paused", "=", True) & Domain("reached_at", "=", False)
         )
+
+    # ------------------------------------------------------------ OLA flags
+    def _ola_breached_domain(self):
+        return Domain("state", "=", "breached")
+
+    def _ola_at_risk_domain(self):
+        now = fields.Datetime.now()
+        return (
+            Domain("state", "=", "running")
+            & Domain("reached_at", "=", False)
+            & Domain("internal_deadline", "<=", now)
+            & Domain("deadline", ">=", now)
+        )
+
+    def _compute_ola_flags(self):
+        saved = self.filtered("id")
+        Status = self.env["helpdesk.ticket.sla.status"].sudo()
+        scope = (
+            Domain("ticket_id", "in", saved.ids) & Domain("ola_id", "!=", False) & Domain("active", "=", True)
+        )
+        breached = set(Status.search(scope & self._ola_breached_domain()).ticket_id.ids) if saved else set()
+        at_risk = set(Status.search(scope & self._ola_at_risk_domain()).ticket_id.ids) if saved else set()
+        for ticket in self:
+            ticket.ola_breached = ticket.id in breached
+            ticket.ola_at_risk = ticket.id in at_risk
+
+    def _ola_status_search(self, operator, value, status_domain):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        domain = Domain(
+            "ola_status_ids",
+            "any",
+            Domain("active", "=", True) & Domain("ola_id", "!=", False) & status_domain,
+        )
+        return domain if (operator == "=") == value else ~domain
+
+    def _search_ola_breached(self, operator, value):
+        return self._ola_status_search(operator, value, self._ola_breached_domain())
+
+    def _search_ola_at_risk(self, operator, value):
+        return self._ola_status_search(operator, value, self._ola_at_risk_domain())
 
     # ------------------------------------------------------------ matching
     def _sla_facts(self):
@@ -545,7 +630,10 @@ class HelpdeskTicket(models.Model):
     def _sla_on_create(self, now):
         # The first ownership period is implied by the ticket (team, assignee and stage since
         # sla_start); it is written with the first change, which saves an INSERT per ticket.
-        self._sla_apply(now, new=True)  # clocks created evaluated and scheduled
+        # The SLA clocks and the OLA clocks of each first team visit: one INSERT, evaluated.
+        vals_list = self._sla_apply(now, new=True, insert=False)
+        vals_list += self.env["helpdesk.ticket.sla.visit"]._sla_open_for(self, now, "created", insert=False)
+        self.env["helpdesk.ticket.sla.status"]._sla_create_evaluated(vals_list, now, new_tickets=True)
 
     def _sla_on_write(self, vals, before, now):
         moved = self.filtered(lambda t: t.id in before and before[t.id] != (t.stage_id, t.team_id, t.user_id))
@@ -566,20 +654,59 @@ class HelpdeskTicket(models.Model):
         if "company_id" in vals:
             for ticket in self:
                 company = ticket.company_id.id
-                clocks = ticket.sla_status_ids.with_context(active_test=False)
-                for records in (clocks, clocks.event_ids, clocks.firing_ids, ticket.sla_period_ids):
+                clocks = (ticket.sla_status_ids | ticket.ola_status_ids).with_context(active_test=False)
+                for records in (
+                    clocks,
+                    clocks.event_ids,
+                    clocks.firing_ids,
+                    clocks.share_ids,
+                    ticket.sla_period_ids,
+                    ticket.sla_visit_ids,
+                ):
                     records.filtered(lambda r, c=company: r.company_id.id != c).write({"company_id": company})
         if "active" in vals:
             # an archived ticket's clocks stand still: nothing fires; unarchived, they resume
-            touched |= self.sla_status_ids.filtered(lambda s: not s.reached_at)
+            touched |= (self.sla_status_ids | self.ola_status_ids).filtered(lambda s: not s.reached_at)
         if MATCH_FIELDS & set(vals) or {"sla_policy_id", "sla_policy_locked"} & set(vals):
             touched |= self._sla_apply(now, rematch=self._sla_may_change_policy(vals))
         stage_moved = moved.filtered(lambda t: before[t.id][0] != t.stage_id)
         if stage_moved:
             touched |= stage_moved._sla_stages_changed({t.id: before[t.id][0] for t in stage_moved}, now)
+        touched |= self._sla_visits_on_write(vals, before, moved, stage_moved, now)
         if touched:
             touched._sla_evaluate(now)
             self.env["helpdesk.ticket.sla.status"]._sla_schedule_after(touched)
+
+    def _sla_visits_on_write(self, vals, before, moved, stage_moved, now):
+        """Team visits after a write: a handoff ends the visit of the team that had the
+        ticket and opens one for the team that receives it; resolving ends the visit,
+        reopening opens one; a member of the team assigned picks the ticket up; a change
+        of what OLAs match on applies the current visit's OLA again."""
+        Visit = self.env["helpdesk.ticket.sla.visit"]
+        Status = self.env["helpdesk.ticket.sla.status"]
+        touched = Status
+        handed = moved.filtered(lambda t: before[t.id][1] != t.team_id)
+        closed = stage_moved.filtered(lambda t: t.stage_id.closed and not before[t.id][0].closed)
+        reopened = stage_moved.filtered(lambda t: before[t.id][0].closed and not t.stage_id.closed)
+        if handed:
+            touched |= Visit._sla_close_for(handed, now, "handoff", self.env._("handed over"))
+        if closed - handed:
+            touched |= Visit._sla_close_for(closed - handed, now, "resolved", self.env._("resolved"))
+        if handed:
+            touched |= Visit._sla_open_for(handed, now, "handoff")
+        if reopened - handed:
+            touched |= Visit._sla_open_for(reopened - handed, now, "reopened")
+        assigned = (moved - handed - reopened).filtered(lambda t: t.user_id and before[t.id][2] != t.user_id)
+        if assigned:
+            touched |= Visit._sla_picked_up(assigned, {t.id: t.user_id for t in assigned}, now)
+        rematch = self - handed - reopened
+        if (
+            rematch
+            and (MATCH_FIELDS - {"team_id"}) & set(vals)
+            and self.env["helpdesk.sla.ola"]._sla_ola_config()
+        ):
+            touched |= Visit._sla_reconcile_for(rematch, now)
+        return touched
 
     def _sla_may_change_policy(self, vals):
         """Whether writing ``vals`` may change which policy matches: not when no active
@@ -642,12 +769,28 @@ class HelpdeskTicket(models.Model):
             & (Domain("reached_at", "=", False) | Domain("metric", "=", "resolution"))
         )
         clocks = Status.search_fetch(domain, OPEN_CLOCK_FIELDS, order="id").grouped("ticket_id")
+        ola_configs = self.env["helpdesk.sla.ola"]._sla_ola_config_by_id()
         todo = []
         for ticket in self:
             old_stage, new_stage = old_stages[ticket.id], ticket.stage_id
             config = ticket._sla_config()
             pause_stages = config.pause_stage_ids if config else frozenset()
             for status in clocks.get(ticket, Status):
+                if status.ola_id:
+                    # an OLA clock stops and restarts with its team's visit; it pauses in
+                    # its OLA's pause stages (by default the SLA policy's)
+                    ola = ola_configs.get(status.ola_id.id)
+                    stages = ola.pause_stage_ids_for(config) if ola else frozenset()
+                    if status.reached_at or new_stage.closed:
+                        continue
+                    was_paused, is_paused = (
+                        old_stage.id in stages and not old_stage.closed,
+                        new_stage.id in stages,
+                    )
+                    if is_paused != was_paused:
+                        kind = "pause" if is_paused else "resume"
+                        todo.append((status, [{"kind": kind, "at": now, "reason": new_stage.name}]))
+                    continue
                 events = []
                 stopped = bool(status.reached_at)
                 if new_stage.closed and not old_stage.closed:
@@ -683,7 +826,7 @@ class HelpdeskTicket(models.Model):
         return self.env["helpdesk.ticket.sla.status"].union(*(status for status, _events in todo))
 
     # ------------------------------------------------------------ policy application
-    def _sla_apply(self, now, new=False, rematch=True):
+    def _sla_apply(self, now, new=False, rematch=True, insert=True):
         """(Re)match the policy of these tickets and reconcile their clocks with its targets.
 
         New targets apply retroactively from the ticket's start (a target event); clocks
@@ -691,7 +834,8 @@ class HelpdeskTicket(models.Model):
         archived, never deleted. ``new``: the tickets were just created (no clock, no
         history yet). Without ``rematch`` the tickets keep their policy (what changed
         cannot change which policy matches) and only its targets are applied again.
-        Returns the clocks to evaluate.
+        Returns the clocks to evaluate (new tickets without ``insert``: the values of the
+        clocks to insert).
         """
         Policy = self.env["helpdesk.sla.policy"]
         Status = self.env["helpdesk.ticket.sla.status"].with_context(active_test=False)
@@ -702,8 +846,10 @@ class HelpdeskTicket(models.Model):
         if not new:
             # the clocks a re-evaluation may change: open ones, and the first cycle of each
             # metric (reached ones keep their verdict), not the ticket's history of cycles
-            domain = Domain("ticket_id", "in", tickets.ids) & (
-                Domain("reached_at", "=", False) | Domain("cycle", "=", 1)
+            domain = (
+                Domain("ticket_id", "in", tickets.ids)
+                & Domain("ola_id", "=", False)
+                & (Domain("reached_at", "=", False) | Domain("cycle", "=", 1))
             )
             for status in Status.search_fetch(domain, OPEN_CLOCK_FIELDS, order="id"):
                 existing[status.ticket_id.id][(status.metric, status.cycle)] = status
@@ -736,6 +882,8 @@ class HelpdeskTicket(models.Model):
                 if metric == "next_response":
                     target = config.target_for(metric, ticket.priority) if config else None
                     touched |= ticket._sla_reconcile(status, config, target, reason, now)
+        if new and not insert:
+            return to_create
         created = Status._sla_create_evaluated(to_create, now, new_tickets=new)
         if new:
             return created
@@ -796,15 +944,22 @@ class HelpdeskTicket(models.Model):
                 events.append({"kind": "stop", "at": self._sla_now(), "reason": self.stage_id.name})
             return events
         pauses = config.pause_stage_ids if config.pauses(metric) else frozenset()
+        return self._sla_replay_pauses(pauses, start, closing=True)
+
+    def _sla_replay_pauses(self, pauses, start, closing=False):
+        """Pause and resume events (and, with ``closing``, stop and reopen events) of a clock
+        that starts at ``start``, from the ticket's stage history."""
+        self.ensure_one()
+        events = []
         stopped = False
         for _team, _user, stage, date_start, date_end in self._sla_periods():
             if date_end and date_end <= start:
                 continue
             at = max(date_start, start)
-            if stage.closed and not stopped:
+            if closing and stage.closed and not stopped:
                 events.append({"kind": "stop", "at": at, "reason": stage.name})
                 stopped = True
-            elif not stage.closed and stopped:
+            elif closing and not stage.closed and stopped:
                 events.append({"kind": "reopen", "at": at, "reason": stage.name})
                 stopped = False
             if stage.id in pauses and not stage.closed:
@@ -813,21 +968,19 @@ class HelpdeskTicket(models.Model):
                     events.append({"kind": "resume", "at": date_end, "reason": stage.name})
         return events
 
-    def _sla_first_agent_reply(self, after):
+    def _sla_first_agent_reply(self, after, authors=None):
+        """The first public reply by an internal user since ``after`` (by one of
+        ``authors``, partners, when given)."""
         self.ensure_one()
-        messages = (
-            self.env["mail.message"]
-            .sudo()
-            .search(
-                [
-                    ("model", "=", self._name),
-                    ("res_id", "=", self.id),
-                    ("date", ">=", after),
-                    ("message_type", "in", ("comment", "email", "email_outgoing")),
-                ],
-                order="date, id",
-            )
-        )
+        domain = [
+            ("model", "=", self._name),
+            ("res_id", "=", self.id),
+            ("date", ">=", after),
+            ("message_type", "in", ("comment", "email", "email_outgoing")),
+        ]
+        if authors is not None:
+            domain.append(("author_id", "in", authors.ids))
+        messages = self.env["mail.message"].sudo().search(domain, order="date, id")
         return messages.filtered(lambda m: self._sla_message_kind(m) == "agent")[:1]
 
     def _sla_reconcile(self, status, config, target, reason, now):
@@ -931,10 +1084,15 @@ class HelpdeskTicket(models.Model):
         at = now
         # only the open response clocks are read, never the ticket's history of cycles,
         # so that the 300th message of a conversation costs what the first did
-        open_clocks = self._sla_open_clocks(("first_response", "next_response"))
+        open_clocks = self._sla_open_clocks(("first_response", "next_response", "pickup"))
+        pickups = open_clocks.filtered(lambda s: s.metric == "pickup")
+        open_clocks -= pickups
         if kind == "agent":
             stop = [{"kind": "stop", "at": at, "reason": message.author_id.name}]
-            touched = self._sla_add_events_batch([(status, stop) for status in open_clocks])
+            # a reply answers the customer, and picks the ticket up for the author's team
+            author = message.author_id.sudo().user_ids[:1]
+            pickups = pickups.filtered(lambda s: author in s.ola_team_id.user_ids)
+            touched = self._sla_add_events_batch([(status, stop) for status in open_clocks | pickups])
         for ticket in self if kind == "customer" else ():
             statuses = open_clocks.filtered(lambda s, t=ticket: s.ticket_id == t)
             # a customer message opens a next-response cycle once the first response is
@@ -1100,9 +1258,11 @@ class HelpdeskTicket(models.Model):
         return remaining
 
     def _sla_reevaluate(self, now):
-        """Re-match and recompute these tickets' clocks; return the clocks evaluated."""
+        """Re-match and recompute these tickets' clocks (their OLA clocks too); return the
+        clocks evaluated."""
         statuses = self._sla_apply(now)
-        statuses |= self.sla_status_ids.filtered(lambda s: not s.reached_at)
+        statuses |= self.env["helpdesk.ticket.sla.visit"]._sla_reconcile_for(self, now)
+        statuses |= self._sla_open_clocks()
         statuses._sla_evaluate(now)
         return statuses
 

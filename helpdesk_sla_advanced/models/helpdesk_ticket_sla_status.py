@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import psycopg2
 from odoo import api, fields, models
-from odoo.fields import Domain
+from odoo.fields import Command, Domain
 from odoo.tools import SQL
 
 from sla_engine import ClockError, SlaClock, SlaEngineError
@@ -45,6 +45,17 @@ METRIC_ORDER = {key: index for index, (key, _label) in enumerate(METRICS)}
 # {database: earliest committed trigger of the tick cron planned by this process}
 _planned_triggers = {}
 
+
+def _fmt_hours(value):
+    """A duration as '3 h' or '2 h 30 min' (rounded to the minute)."""
+    minutes = round(value.total_seconds() / 60)
+    sign, minutes = ("-" if minutes < 0 else ""), abs(minutes)
+    whole, rest = divmod(minutes, 60)
+    if not rest:
+        return f"{sign}{whole} h"
+    return f"{sign}{whole} h {rest:02d} min" if whole else f"{sign}{rest} min"
+
+
 # what a clock's engine events are built from
 ENGINE_EVENT_FIELDS = [
     "status_id",
@@ -76,6 +87,7 @@ EVALUATED_FIELDS = (
     "time_kind",
     "next_action_at",
     "error",
+    "met_pct",
     "evaluated_at",
 )
 
@@ -118,6 +130,24 @@ class HelpdeskTicketSlaStatus(models.Model):
     policy_id = fields.Many2one(
         comodel_name="helpdesk.sla.policy", readonly=True, ondelete="restrict", index="btree_not_null"
     )
+    # an OLA clock: one of the team visit's clocks (pickup, ownership), under an OLA
+    ola_id = fields.Many2one(
+        comodel_name="helpdesk.sla.ola",
+        string="OLA",
+        readonly=True,
+        ondelete="restrict",
+        index="btree_not_null",
+    )
+    visit_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.sla.visit", string="Team Visit", readonly=True, ondelete="cascade"
+    )
+    ola_team_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.team",
+        string="Visiting Team",
+        readonly=True,
+        index="btree_not_null",
+        help="OLA clocks: the team whose visit the clock measures.",
+    )
     target_id = fields.Many2one(comodel_name="helpdesk.sla.target", readonly=True, ondelete="set null")
     metric = fields.Selection(selection=METRICS, required=True, readonly=True)
     metric_sequence = fields.Integer(readonly=True, help="Display order of the metric.")
@@ -155,6 +185,37 @@ class HelpdeskTicketSlaStatus(models.Model):
     pause_reason = fields.Char(readonly=True)
     exempt_reason = fields.Char(readonly=True)
     error = fields.Char(readonly=True, help="Why the clock cannot be computed, if it cannot.")
+    met_pct = fields.Float(
+        string="Compliance %",
+        readonly=True,
+        aggregator="avg",
+        help="100 for a met target, 0 for a breached one, empty while undecided: its average "
+        "over a group is the group's compliance.",
+    )
+    # breach attribution (SLA clocks, once met or breached)
+    share_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.sla.share",
+        inverse_name="status_id",
+        string="Time Spent By",
+        readonly=True,
+    )
+    blame_team_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.team",
+        string="Team with the Largest Share",
+        readonly=True,
+        index="btree_not_null",
+        help="Of the working time of this clock, the team that used the most.",
+    )
+    ola_breached_ids = fields.Many2many(
+        comodel_name="helpdesk.sla.ola",
+        relation="helpdesk_ticket_sla_status_ola_breached_rel",
+        column1="status_id",
+        column2="ola_id",
+        string="OLAs Breached Before",
+        readonly=True,
+        help="The OLAs of the teams that breached their own target while this clock counted.",
+    )
+    attribution = fields.Char(readonly=True, help="How the clock's time was spent, team by team.")
     evaluated_at = fields.Datetime(readonly=True)
     next_action_at = fields.Datetime(
         readonly=True,
@@ -199,7 +260,30 @@ class HelpdeskTicketSlaStatus(models.Model):
             label = labels.get(status.metric, "")
             if status.metric == "next_response":
                 label = f"{label} #{status.cycle}"
+            elif status.ola_id:
+                label = f"{label} #{status.cycle} {status.ola_team_id.display_name or ''}".strip()
             status.display_name = label
+
+    @api.model
+    def _sla_configs(self):
+        """``config_of(status or values)``: the SLA policy or OLA configuration a clock
+        follows (None when it no longer exists), read once for a batch."""
+        policies = self.env["helpdesk.sla.policy"]._sla_config_by_id()
+        olas = None
+
+        def config_of(clock):
+            nonlocal olas
+            if isinstance(clock, dict):
+                ola_id, policy_id = clock.get("ola_id"), clock.get("policy_id")
+            else:
+                ola_id, policy_id = clock.ola_id.id, clock.policy_id.id
+            if ola_id:
+                if olas is None:
+                    olas = self.env["helpdesk.sla.ola"]._sla_ola_config_by_id()
+                return olas.get(ola_id)
+            return policies.get(policy_id)
+
+        return config_of
 
     # ------------------------------------------------------------ engine
     def _sla_engine_calendars(self):
@@ -246,18 +330,19 @@ class HelpdeskTicketSlaStatus(models.Model):
         now = now or fields.Datetime.now()
         at = aware(now)
         clocks = self._sla_clocks()
-        configs = self.env["helpdesk.sla.policy"]._sla_config_by_id()
+        config_of = self._sla_configs()
 
         def ladder_of(status):
-            config = configs.get(status.policy_id.id)
+            config = config_of(status)
             return config.ladders.get(status.metric, ()) if config else ()
 
         # the firings of the clocks that have a ladder, in one query
         laddered = self.filtered(ladder_of)
         laddered.sudo().firing_ids.fetch(["escalation_id", "state", "attempts", "fired_at"])
+        attribute = []
         for status in self:
             clock = clocks[status.id]
-            config = configs.get(status.policy_id.id)
+            config = config_of(status)
             ladder = ladder_of(status)
             firings = (
                 {firing.escalation_id.id: firing for firing in status.sudo().firing_ids} if ladder else {}
@@ -284,6 +369,129 @@ class HelpdeskTicketSlaStatus(models.Model):
             if changed:  # an unchanged clock is not written: no row lock, no conflict
                 changed["evaluated_at"] = now
                 status.sudo().write(changed)
+            if not status.ola_id and result.state.value in ("met", "breached"):
+                if {"state", "reached_at", "breached_at"} & set(changed) or not status.attribution:
+                    attribute.append((status, clock, result))
+        self._sla_attribute(attribute)
+
+    @api.model
+    def _sla_attribute(self, items):
+        """Store how the time of met or breached SLA clocks was spent (``items``: their
+        ``(status, engine clock, engine status)``): the working time of each team that owned
+        the ticket while the clock counted, from the team visits (the shares add up exactly
+        to the clock's working time), the time paused per reason, the team that used the
+        largest share, the OLAs breached meanwhile, and the sentence that says it all."""
+        if not items:
+            return
+        Status = self.env["helpdesk.ticket.sla.status"].sudo()
+        Share = self.env["helpdesk.ticket.sla.share"].sudo()
+        statuses = Status.union(*(status for status, _clock, _result in items))
+        tickets = statuses.ticket_id
+        visits = (
+            self.env["helpdesk.ticket.sla.visit"]
+            .sudo()
+            .search_fetch(
+                [("ticket_id", "in", tickets.ids)],
+                ["ticket_id", "team_id", "date_start", "date_end", "sequence"],
+                order="ticket_id, sequence, id",
+            )
+            .grouped("ticket_id")
+        )
+        ola_breaches = Status.search_fetch(
+            [
+                ("ticket_id", "in", tickets.ids),
+                ("ola_id", "!=", False),
+                ("active", "=", True),
+                ("breached_at", "!=", False),
+            ],
+            ["ticket_id", "ola_id", "ola_team_id", "breached_at", "contractual_hours", "metric"],
+        ).grouped("ticket_id")
+        Share.search([("status_id", "in", statuses.ids)]).unlink()
+        labels = dict(self._fields["metric"]._description_selection(self.env))
+        lines = []
+        for status, clock, result in items:
+            ticket = status.ticket_id
+            owners, previous_end = [], None
+            for visit in visits.get(ticket, ()):
+                if previous_end and previous_end < visit.date_start:
+                    owners.append((aware(previous_end), None))  # nobody had the ticket
+                owners.append((aware(visit.date_start), visit.team_id.id))
+                previous_end = visit.date_end
+            if previous_end:
+                owners.append((aware(previous_end), None))
+            try:
+                shares = clock.shares(result.at, owners)
+            except SlaEngineError:
+                continue
+            end = result.stopped_at or result.at
+            breached = defaultdict(list)  # {team id: [OLA clocks breached while this clock counted]}
+            for ola in ola_breaches.get(ticket, ()):
+                if result.started_at and result.started_at <= aware(ola.breached_at) <= end:
+                    breached[ola.ola_team_id.id].append(ola)
+            total = shares.total.total_seconds() or 1.0
+            team_parts = []
+            for team_id, worked in sorted(shares.working.items(), key=lambda item: -item[1]):
+                team = self.env["helpdesk.ticket.team"].browse(team_id) if team_id else None
+                lines.append(
+                    {
+                        "status_id": status.id,
+                        "ticket_id": ticket.id,
+                        "company_id": status.company_id.id,
+                        "kind": "team" if team_id else "unowned",
+                        "team_id": team_id or False,
+                        "hours": hours(worked),
+                        "share": 100.0 * worked.total_seconds() / total,
+                    }
+                )
+                part = f"{team.display_name if team else self.env._('no team')} {_fmt_hours(worked)}"
+                if team_id in breached:
+                    part += " ({})".format(
+                        ", ".join(
+                            (
+                                self.env._("OLA %(target)s breached", target=target)
+                                if ola.metric == "ownership"
+                                else self.env._("pickup %(target)s breached", target=target)
+                            )
+                            for ola in sorted(breached[team_id], key=lambda o: o.metric == "pickup")
+                            for target in [_fmt_hours(timedelta(hours=ola.contractual_hours))]
+                        )
+                    )
+                team_parts.append(part)
+            pause_parts = []
+            for reason, paused in shares.paused.items():
+                lines.append(
+                    {
+                        "status_id": status.id,
+                        "ticket_id": ticket.id,
+                        "company_id": status.company_id.id,
+                        "kind": "paused",
+                        "reason": reason,
+                        "hours": hours(paused),
+                    }
+                )
+                pause_parts.append(f"{_fmt_hours(paused)} ({reason})")
+            target = result.target.contractual
+            if result.state.value == "breached":
+                verdict = self.env._("breached by %(late)s", late=_fmt_hours(result.working_elapsed - target))
+            else:
+                verdict = self.env._("met")
+            text = f"{labels.get(status.metric, status.metric)} {_fmt_hours(target)} {verdict}: " + ", ".join(
+                team_parts
+            )
+            if pause_parts:
+                text += "; " + self.env._("paused %(pauses)s", pauses=", ".join(pause_parts))
+            teams = {team_id: worked for team_id, worked in shares.working.items() if team_id}
+            blame = max(teams, key=lambda team_id: teams[team_id]) if teams else False
+            status.write(
+                {
+                    "blame_team_id": blame,
+                    "ola_breached_ids": [
+                        Command.set([ola.ola_id.id for olas in breached.values() for ola in olas])
+                    ],
+                    "attribution": text,
+                }
+            )
+        Share.create(lines)
 
     def _sla_ladder_times(self, plan, firings, now, escalated):
         """Instants (naive UTC) the ladder of this clock needs the cron again."""
@@ -337,13 +545,13 @@ class HelpdeskTicketSlaStatus(models.Model):
         at = aware(now)
         keys = {(vals["calendar_id"] or 0, vals["tz"] or "UTC") for vals in vals_list}
         calendars = self.env["resource.calendar"].sudo()._sla_engine_calendars(keys)
-        configs = self.env["helpdesk.sla.policy"]._sla_config_by_id()
+        config_of = self._sla_configs()
         for vals in vals_list:
             calendar = calendars[(vals["calendar_id"] or 0, vals["tz"] or "UTC")]
             if isinstance(calendar, CalendarUnavailable):
                 vals.update({"error": calendar.message, "evaluated_at": now})
                 continue
-            config = configs.get(vals["policy_id"])
+            config = config_of(vals)
             ladder = config.ladders.get(vals["metric"], ()) if config else ()
             try:
                 events = [e for command in vals["event_ids"] for e in engine_events(command[2])]
@@ -382,6 +590,9 @@ class HelpdeskTicketSlaStatus(models.Model):
         "calendar_id",
         "tz",
         "start",
+        "ola_id",
+        "visit_id",
+        "ola_team_id",
         *EVALUATED_FIELDS,
     )
     _SLA_EVENT_COLUMNS = (
@@ -485,15 +696,17 @@ class HelpdeskTicketSlaStatus(models.Model):
             for column in self._SLA_INSERT_COLUMNS:
                 values = [_db_value(vals.get(column), column) for vals in vals_list]
                 self._fields[column]._insert_cache(statuses, values)
-            clocks_of = defaultdict(list)
+            clocks_of = {"sla_status_ids": defaultdict(list), "ola_status_ids": defaultdict(list)}
             for status_id, vals in zip(ids, vals_list, strict=True):
-                clocks_of[vals["ticket_id"]].append(status_id)
-            field = tickets._fields["sla_status_ids"]
-            for ticket in tickets:
-                field._update_cache(ticket, tuple(clocks_of[ticket.id]))
+                fname = "ola_status_ids" if vals.get("ola_id") else "sla_status_ids"
+                clocks_of[fname][vals["ticket_id"]].append(status_id)
+            for fname, clocks in clocks_of.items():
+                field = tickets._fields[fname]
+                for ticket in tickets:
+                    field._update_cache(ticket, tuple(clocks[ticket.id]))
         else:
-            tickets.invalidate_recordset(["sla_status_ids"])
-        tickets.modified(["sla_status_ids"])
+            tickets.invalidate_recordset(["sla_status_ids", "ola_status_ids"])
+        tickets.modified(["sla_status_ids", "ola_status_ids"])
         return statuses
 
     def _sla_values(self, result, now, ladder_times=()):
@@ -527,6 +740,7 @@ class HelpdeskTicketSlaStatus(models.Model):
             "time_kind": "business" if target.business else "calendar",
             "next_action_at": min(upcoming) if upcoming else False,
             "error": False,
+            "met_pct": {"met": 100.0, "breached": 0.0}.get(result.state.value, False),
             "evaluated_at": now,
         }
 
@@ -611,6 +825,18 @@ class HelpdeskTicketSlaStatus(models.Model):
                     lines = [self.env._("This clock cannot be explained: %(error)s", error=str(exc))]
                 if status.policy_id:
                     lines.insert(0, self.env._("policy: %(policy)s", policy=status.policy_id.display_name))
+                elif status.ola_id:
+                    lines.insert(
+                        0,
+                        self.env._(
+                            "OLA: %(ola)s, visit %(visit)s of team %(team)s",
+                            ola=status.ola_id.display_name,
+                            visit=status.cycle,
+                            team=status.ola_team_id.display_name,
+                        ),
+                    )
+                else:
+                    lines.insert(0, "")
                 if status.calendar_id:
                     lines.insert(
                         1,
@@ -622,7 +848,9 @@ class HelpdeskTicketSlaStatus(models.Model):
                     )
                 else:
                     lines.insert(1, self.env._("calendar: 24/7"))
-                status.explanation = "\n".join(lines)
+                if status.attribution:
+                    lines.append(status.attribution)
+                status.explanation = "\n".join(line for line in lines if line)
 
     # ------------------------------------------------------------ cron
     @api.model

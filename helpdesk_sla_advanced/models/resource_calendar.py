@@ -155,19 +155,20 @@ class ResourceCalendar(models.Model):
         """A calendar that SLA policies or clocks count on is archived, never deleted: its
         clocks would silently count 24/7 instead."""
         policies = self._sla_policies()
+        olas = self._sla_olas()
         clocks = (
             self.env["helpdesk.ticket.sla.status"]
             .sudo()
             .with_context(active_test=False)
             .search_count([("calendar_id", "in", self.ids)], limit=1)
         )
-        if policies or clocks:
+        if policies or olas or clocks:
             raise UserError(
                 self.env._(
-                    "Working calendar %(calendars)s is used by SLA policies (%(policies)s) or by the "
-                    "clocks of tickets: archive it instead of deleting it.",
+                    "Working calendar %(calendars)s is used by SLA policies or OLAs (%(policies)s) or by "
+                    "the clocks of tickets: archive it instead of deleting it.",
                     calendars=", ".join(f"'{name}'" for name in self.mapped("display_name")),
-                    policies=", ".join(policies.mapped("display_name")) or "-",
+                    policies=", ".join(policies.mapped("display_name") + olas.mapped("display_name")) or "-",
                 )
             )
 
@@ -179,14 +180,29 @@ class ResourceCalendar(models.Model):
             .search([("resource_calendar_id", "in", self.ids)])
         )
 
+    def _sla_olas(self):
+        return (
+            self.env["helpdesk.sla.ola"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("resource_calendar_id", "in", self.ids)])
+        )
+
+    def _sla_hours_changed(self):
+        """The hours of these calendars changed: check the policies and OLAs counting on
+        them can still count, and re-evaluate their open tickets."""
+        policies, olas = self._sla_policies(), self._sla_olas()
+        (
+            policies.filtered("active").resource_calendar_id | olas.filtered("active").resource_calendar_id
+        )._sla_check_usable()
+        # an OLA's tickets are those visiting its team: every open ticket, to be safe
+        self.env["helpdesk.sla.policy"]._sla_config_changed(None if olas else policies)
+
     def write(self, vals):
         result = super().write(vals)
         Policy = self.env["helpdesk.sla.policy"]
         if {"tz", "attendance_ids", "two_weeks_calendar", "flexible_hours", "company_id"} & set(vals):
-            policies = self._sla_policies()
-            if policies:
-                policies.filtered("active").resource_calendar_id._sla_check_usable()
-            Policy._sla_config_changed(policies)
+            self._sla_hours_changed()
         elif "name" in vals:
             Policy._sla_config_changed(Policy.browse())  # names are quoted in explanations
         return result

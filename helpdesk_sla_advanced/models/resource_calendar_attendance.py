@@ -7,10 +7,7 @@ class ResourceCalendarAttendance(models.Model):
     _inherit = "resource.calendar.attendance"
 
     def _sla_calendar_changed(self, calendars):
-        policies = calendars._sla_policies()
-        if policies:
-            policies.filtered("active").resource_calendar_id._sla_check_usable()
-        self.env["helpdesk.sla.policy"]._sla_config_changed(policies)
+        calendars._sla_hours_changed()
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -14,9 +14,15 @@ class ResourceCalendarLeaves(models.Model):
         Policy = self.env["helpdesk.sla.policy"].sudo().with_context(active_test=False)
         if any(not leave.calendar_id for leave in public):
             policies = Policy.search([("calendar_mode", "=", "calendar")])
+            olas = (
+                self.env["helpdesk.sla.ola"]
+                .sudo()
+                .search_count([("calendar_mode", "=", "calendar")], limit=1)
+            )
         else:
             policies = Policy.search([("resource_calendar_id", "in", public.calendar_id.ids)])
-        Policy._sla_config_changed(policies)
+            olas = public.calendar_id._sla_olas()
+        Policy._sla_config_changed(None if olas else policies)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -60,7 +60,14 @@ METRICS = [
     ("first_response", "First response"),
     ("next_response", "Next response"),
     ("resolution", "Resolution"),
+    ("pickup", "Pickup (OLA)"),
+    ("ownership", "Ownership (OLA)"),
 ]
+# the customer's SLA metrics, and the operational ones each team's visit is measured on:
+# pickup (until a member of the team is assigned or replies publicly) and ownership
+# (until the team hands the ticket on or it is resolved)
+SLA_METRICS = ("first_response", "next_response", "resolution")
+OLA_METRICS = ("pickup", "ownership")
 TIME_KINDS = [("business", "Business hours"), ("calendar", "Calendar hours (24/7)")]
 STATUS_STATES = [
     ("pending", "Pending"),
@@ -239,3 +246,59 @@ class PolicyConfig:
 
     def pauses(self, metric):
         return metric == "resolution" or (metric == "next_response" and self.pause_next_response)
+
+
+class OlaConfig:
+    """What an OLA policy needs at run time, as plain data cached per registry and
+    configuration version, like :class:`PolicyConfig`."""
+
+    __slots__ = (
+        "id",
+        "name",
+        "team_id",
+        "company_id",
+        "rule",
+        "calendar_id",
+        "calendar_tz",
+        "tz_source",
+        "pause_mode",
+        "own_pause_stage_ids",
+        "targets",
+        "ladders",
+        "fire_missed",
+    )
+
+    def __init__(self, ola, rule):
+        self.id = ola.id
+        self.name = ola.display_name
+        self.team_id = ola.team_id.id
+        self.company_id = ola.company_id.id or False
+        self.rule = rule
+        always = ola.calendar_mode == "always"
+        self.calendar_id = 0 if always else ola.resource_calendar_id.id
+        self.calendar_tz = False if always else ola.resource_calendar_id.tz
+        self.tz_source = ola.tz_source
+        self.pause_mode = ola.pause_mode
+        self.own_pause_stage_ids = frozenset(ola.pause_stage_ids.ids)
+        self.targets = {}
+        for target in ola.target_ids:
+            self.targets.setdefault((target.metric, target.priority or False), TargetConfig(target))
+        self.ladders = {}
+        for level in ola.escalation_ids.filtered("active").sorted(lambda lv: (lv.sequence, lv.id)):
+            try:
+                engine_level = level._engine_level()
+            except SlaEngineError as exc:
+                _logger.warning("SLA OLA %s: escalation level %s is left out: %s", ola.id, level.id, exc)
+                continue
+            self.ladders.setdefault(level.metric, []).append(engine_level)
+        self.ladders = {metric: tuple(levels) for metric, levels in self.ladders.items()}
+        self.fire_missed = ola.escalation_fire_missed
+
+    target_for = PolicyConfig.target_for
+
+    def pause_stage_ids_for(self, sla_config):
+        """The stages that pause this OLA's clocks on a ticket under ``sla_config``: its
+        own, or (by default) those of the ticket's SLA policy."""
+        if self.pause_mode == "own":
+            return self.own_pause_stage_ids
+        return sla_config.pause_stage_ids if sla_config else frozenset()

@@ -70,6 +70,13 @@ def valid_values(case, model):
             "action_ids": [Command.create({"action_type": "notify_assignee"})],
         },
         "helpdesk.sla.escalation.action": {"escalation_id": level.id, "action_type": "notify_team_leader"},
+        "helpdesk.sla.ola": {
+            "name": "Bounds OLA",
+            "team_id": case.team.id,
+            "sequence": 77,
+            "calendar_mode": "always",
+            "target_ids": [Command.create({"metric": "ownership", "contractual_hours": 4})],
+        },
     }[model]
 
 
