@@ -1303,6 +1303,82 @@ class HelpdeskTicket(models.Model):
 
     # ------------------------------------------------------------ demo data
     @api.model
+    def _sla_demo_olas(self):
+        """The seed's OLA example, in a past week (Monday 2026-11-02, Paris UTC+1, Montreal
+        UTC-5) so that each verdict holds whatever the day the demo is installed: an OLA
+        met, an OLA breached while the SLA is met, an SLA breach attributed to a team."""
+        desk = self.env.ref("helpdesk_sla_advanced.helpdesk_ticket_team_service_desk_demo")
+        sysadmins = self.env.ref("helpdesk_sla_advanced.helpdesk_ticket_team_sysadmins_demo")
+        sam = self.env.ref("helpdesk_sla_advanced.res_users_sysadmin_demo")
+        agent = self.env.ref("base.user_demo")
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        premium = self.env.ref("base.res_partner_12")
+
+        def utc(day, hour, minute=0):
+            return fields.Datetime.to_datetime(f"2026-11-{day:02d} {hour:02d}:{minute:02d}:00")
+
+        def story(name, start, steps):
+            ticket = self.with_context(sla_now=start).create(
+                {
+                    "name": f"[SLA demo] {name}",
+                    "description": f"<p>{name}</p>",
+                    "partner_id": premium.id,
+                    "team_id": desk.id,
+                    "priority": "1",
+                    "sla_start": start,
+                }
+            )
+            for at, action in steps:
+                if action == "reply":
+                    ticket.with_user(ticket.user_id or agent).sudo().with_context(sla_now=at).message_post(
+                        body="On it.", message_type="comment", subtype_xmlid="mail.mt_comment"
+                    )
+                elif action == "sam replies":
+                    ticket.with_user(sam).sudo().with_context(sla_now=at).message_post(
+                        body="Looking into it from Montreal.",
+                        message_type="comment",
+                        subtype_xmlid="mail.mt_comment",
+                    )
+                else:
+                    ticket.with_context(sla_now=at).write(action)
+            return ticket
+
+        # both teams within their OLAs, the SLA met (8 h of 24)
+        story(
+            "OLA met: printer driver rolled out",
+            utc(2, 8),  # Monday 09:00 Paris
+            [
+                (utc(2, 8, 15), {"user_id": agent.id}),
+                (utc(2, 8, 30), "reply"),
+                (utc(2, 10), {"team_id": sysadmins.id, "user_id": sam.id}),  # 05:00 Montreal
+                (utc(2, 14, 30), "sam replies"),  # 09:30 Montreal
+                (utc(2, 19), {"stage_id": done.id}),  # 14:00 Montreal: 5 h of 8
+            ],
+        )
+        # the Sysadmins take 11 h of their 8, the SLA is met (16 h of 24)
+        story(
+            "OLA breached, SLA met: mail server quota",
+            utc(2, 9),
+            [
+                (utc(2, 9, 20), {"user_id": agent.id}),
+                (utc(2, 9, 30), "reply"),
+                (utc(2, 11), {"team_id": sysadmins.id, "user_id": False}),
+                (utc(2, 15), "sam replies"),
+                (utc(3, 17), {"stage_id": done.id}),  # Tuesday 12:00 Montreal
+            ],
+        )
+        # the Sysadmins hold it four days: the SLA is breached, and theirs is the largest share
+        story(
+            "SLA breached, attributed to the Sysadmins: backup restore",
+            utc(2, 7),
+            [
+                (utc(2, 8), {"team_id": sysadmins.id}),
+                (utc(2, 16), "sam replies"),
+                (utc(5, 22), {"stage_id": done.id}),  # Thursday 17:00 Montreal
+            ],
+        )
+
+    @api.model
     def _sla_demo_scenarios(self):
         """Demo tickets whose clocks show every state, built by replaying their history
         (replies, pauses, closures, an exemption) at past instants. Demo data only."""
@@ -1364,9 +1440,10 @@ class HelpdeskTicket(models.Model):
         customer_says(cycles, now - 47 * hour)
         reply(cycles, now - 45 * hour, "Here is a workaround while we fix it.")
         customer_says(cycles, now - 2 * hour, "The workaround stopped working.")
+        self._sla_demo_olas()
         # helpdesk_mgmt's own demo tickets predate this module: give them their clocks
         self._sla_reevaluate_all()
         # what the deadlines passed so far imply: breaches stored, due levels fired, once
         Status = self.env["helpdesk.ticket.sla.status"]
-        while Status.search_count(Status._sla_due_domain(now), limit=1):
+        while Status.search_count(Status._sla_due_domain(fields.Datetime.now()), limit=1):
             Status._cron_sla_tick()

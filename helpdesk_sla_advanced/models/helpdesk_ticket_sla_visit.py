@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.fields import Command
 
-from .sla_tools import OLA_METRICS
+from .sla_tools import OLA_METRICS, STATUS_STATES
 
 VISIT_STARTS = [
     ("created", "Ticket created"),
@@ -50,22 +50,25 @@ class HelpdeskTicketSlaVisit(models.Model):
         index="btree_not_null",
     )
     ola_reason = fields.Char(string="Why this OLA", readonly=True)
+    status_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.sla.status", inverse_name="visit_id", string="OLA Clocks", readonly=True
+    )
     pickup_status_id = fields.Many2one(
-        comodel_name="helpdesk.ticket.sla.status", string="Pickup Clock", readonly=True
+        comodel_name="helpdesk.ticket.sla.status", compute="_compute_clocks", string="Pickup Clock"
     )
     ownership_status_id = fields.Many2one(
-        comodel_name="helpdesk.ticket.sla.status", string="Ownership Clock", readonly=True
+        comodel_name="helpdesk.ticket.sla.status", compute="_compute_clocks", string="Ownership Clock"
     )
     # what the timeline shows of the visit's clocks
     working_hours = fields.Float(
-        related="ownership_status_id.working_hours", string="Owned For (h)", help="Working time of the visit."
+        compute="_compute_clocks",
+        string="Owned For (h)",
+        help="Working time of the visit, on the team's hours.",
     )
-    target_hours = fields.Float(
-        related="ownership_status_id.contractual_hours", string="Ownership Target (h)"
-    )
-    pickup_state = fields.Selection(related="pickup_status_id.state", string="Pickup")
-    ownership_state = fields.Selection(related="ownership_status_id.state", string="Ownership")
-    time_left = fields.Float(related="ownership_status_id.time_left", string="Time Left (h)")
+    target_hours = fields.Float(compute="_compute_clocks", string="Ownership Target (h)")
+    pickup_state = fields.Selection(selection=STATUS_STATES, compute="_compute_clocks", string="Pickup")
+    ownership_state = fields.Selection(selection=STATUS_STATES, compute="_compute_clocks", string="Ownership")
+    time_left = fields.Float(compute="_compute_clocks", string="Time Left (h)")
     wall_hours = fields.Float(compute="_compute_wall_hours", string="Wall-Clock (h)")
 
     _current_idx = models.Index("(ticket_id) WHERE date_end IS NULL")
@@ -77,6 +80,26 @@ class HelpdeskTicketSlaVisit(models.Model):
     def _compute_display_name(self):
         for visit in self:
             visit.display_name = f"#{visit.sequence} {visit.team_id.display_name or ''}".strip()
+
+    @api.depends(
+        "status_ids.metric",
+        "status_ids.active",
+        "status_ids.state",
+        "status_ids.working_hours",
+        "status_ids.contractual_hours",
+    )
+    def _compute_clocks(self):
+        for visit in self:
+            clocks = visit.status_ids.filtered("active")
+            pickup = clocks.filtered(lambda s: s.metric == "pickup")[:1]
+            ownership = clocks.filtered(lambda s: s.metric == "ownership")[:1]
+            visit.pickup_status_id = pickup
+            visit.ownership_status_id = ownership
+            visit.pickup_state = pickup.state
+            visit.ownership_state = ownership.state
+            visit.working_hours = ownership.working_hours
+            visit.target_hours = ownership.contractual_hours
+            visit.time_left = ownership.time_left if ownership and not ownership.reached_at else 0.0
 
     @api.depends("date_start", "date_end")
     def _compute_wall_hours(self):

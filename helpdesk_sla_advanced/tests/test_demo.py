@@ -33,3 +33,16 @@ class TestDemoData(TransactionCase):
     def test_demo_shows_fired_and_skipped_escalations(self):
         firings = self.env["helpdesk.ticket.sla.firing"].search([("ticket_id.name", "like", "[SLA demo]")])
         self.assertEqual(set(firings.mapped("state")), {"done", "skipped"})
+
+    def test_demo_shows_the_seed_ola_example(self):
+        Ticket = self.env["helpdesk.ticket"]
+        met = Ticket.search([("name", "like", "OLA met: printer driver")])
+        self.assertEqual(set(met.ola_status_ids.mapped("state")), {"met"})
+        quota = Ticket.search([("name", "like", "OLA breached, SLA met")])
+        self.assertEqual(quota.sla_state, "met")
+        self.assertIn("breached", quota.ola_status_ids.mapped("state"))
+        restore = Ticket.search([("name", "like", "SLA breached, attributed")])
+        resolution = restore.sla_status_ids.filtered(lambda s: s.metric == "resolution")
+        self.assertEqual(resolution.state, "breached")
+        self.assertEqual(resolution.blame_team_id.name, "Sysadmins")
+        self.assertIn("Sysadmins 35 h (OLA 8 h breached)", resolution.attribution)
