@@ -252,10 +252,14 @@ class HelpdeskSlaPolicy(models.Model):
                 if not sla:
                     verdict = self.env._("no resolution target")
                 elif total > sla[:1].contractual_hours:
-                    verdict = self.env._("does not fit")
+                    verdict = Markup("<span class='text-danger fw-bold'>%s</span>") % self.env._(
+                        "does not fit"
+                    )
                     misfits.append(label)
                 else:
-                    verdict = self.env._("fits") if not missing else self.env._("fits (teams without OLA)")
+                    verdict = Markup("<span class='text-success'>%s</span>") % (
+                        self.env._("fits") if not missing else self.env._("fits (teams without OLA)")
+                    )
                 sla_cell = f"{sla[:1].contractual_hours:g} h" if sla else "-"
                 rows.append([label, sla_cell, *cells, f"{total:g} h", verdict])
             head = Markup().join(Markup("<th>%s</th>") % cell for cell in header)

@@ -140,6 +140,12 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         groups="base.group_user",
     )
+    sla_attribution = fields.Text(
+        compute="_compute_sla_attribution",
+        string="Where the Time Went",
+        groups="base.group_user",
+        help="For each met or breached SLA clock, how its time was spent, team by team.",
+    )
     ola_breached = fields.Boolean(
         compute="_compute_ola_flags",
         search="_search_ola_breached",
@@ -420,6 +426,13 @@ class HelpdeskTicket(models.Model):
             & Domain("internal_deadline", "<=", now)
             & Domain("deadline", ">=", now)
         )
+
+    @api.depends("sla_status_ids.attribution")
+    def _compute_sla_attribution(self):
+        for ticket in self:
+            clocks = ticket.sla_status_ids.filtered(lambda s: s.metric in ("first_response", "resolution"))
+            lines = clocks.filtered("attribution").mapped("attribution")
+            ticket.sla_attribution = "\n".join(lines) or False
 
     def _compute_ola_flags(self):
         saved = self.filtered("id")

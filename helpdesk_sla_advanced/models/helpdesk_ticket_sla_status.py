@@ -56,6 +56,9 @@ def _fmt_hours(value):
     return f"{sign}{whole} h {rest:02d} min" if whole else f"{sign}{rest} min"
 
 
+# the SLA clocks whose time is attributed to the teams, once met or breached
+ATTRIBUTED_METRICS = ("first_response", "resolution")
+
 # what a clock's engine events are built from
 ENGINE_EVENT_FIELDS = [
     "status_id",
@@ -366,10 +369,16 @@ class HelpdeskTicketSlaStatus(models.Model):
             if not status.ticket_id.active:
                 vals["next_action_at"] = False  # archived ticket: nothing fires
             changed = {k: v for k, v in vals.items() if k != "evaluated_at" and status[k] != v}
+            if "state" in changed:
+                # empty (undecided) and 0 (breached) look alike in the cache: write it anyway
+                status.invalidate_recordset(["met_pct"])
+                changed["met_pct"] = vals["met_pct"]
             if changed:  # an unchanged clock is not written: no row lock, no conflict
                 changed["evaluated_at"] = now
                 status.sudo().write(changed)
-            if not status.ola_id and result.state.value in ("met", "breached"):
+            # attributed: the first response and the resolution (not each next-response cycle
+            # of a long conversation, which would cost every reply a few queries)
+            if status.metric in ATTRIBUTED_METRICS and result.state.value in ("met", "breached"):
                 if {"state", "reached_at", "breached_at"} & set(changed) or not status.attribution:
                     attribute.append((status, clock, result))
         self._sla_attribute(attribute)

@@ -165,6 +165,21 @@ class TestTeamVisits(OlaCase):
         self.assertEqual(ownership.state, "breached")
         self.assertEqual(ownership.breached_at, utc(2025, 3, 11, 11, 0))
 
+    def test_compliance_counts_a_met_visit_100_and_a_breached_one_0(self):
+        on_time, late = self._seed_ticket(), self._seed_ticket()
+        self._hand_to_sysadmins(on_time)
+        self._hand_to_sysadmins(late, at="2025-03-11 13:00:00")
+        [(compliance,)] = self.env["helpdesk.ticket.sla.status"]._read_group(
+            [
+                ("ticket_id", "in", (on_time | late).ids),
+                ("metric", "=", "ownership"),
+                ("ola_team_id", "=", self.desk.id),
+            ],
+            [],
+            ["met_pct:avg"],
+        )
+        self.assertEqual(compliance, 50.0)
+
     def test_a_to_b_to_a_gives_a_two_visits_with_their_own_clocks(self):
         ticket = self._seed_ticket()
         self._hand_to_sysadmins(ticket)
