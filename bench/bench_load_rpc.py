@@ -297,6 +297,40 @@ SLA_FORM_SPEC = {
         },
     },
     "sla_period_ids": {"limit": 40, "fields": {"display_name": {}}},
+    "sla_attribution": {},
+    # the Teams page: the team timeline and the OLA clocks
+    "sla_visit_ids": {
+        "limit": 40,
+        "fields": {
+            key: {}
+            for key in (
+                "sequence",
+                "team_id",
+                "date_start",
+                "date_end",
+                "pickup_state",
+                "working_hours",
+                "target_hours",
+                "ownership_state",
+                "time_left",
+            )
+        },
+    },
+    "ola_status_ids": {
+        "limit": 40,
+        "fields": {
+            key: {}
+            for key in (
+                "display_name",
+                "ola_id",
+                "state",
+                "deadline",
+                "time_left",
+                "working_hours",
+                "reached_at",
+            )
+        },
+    },
 }
 
 

@@ -9,7 +9,8 @@ Needs Odoo 19 (``import odoo``) and PostgreSQL. The script:
    tickets, one ``create`` call each, then all in one call (rolled back);
 2. installs ``helpdesk_sla_advanced`` into the same database, configures a tiered
    policy on a Mon-Fri 09-12/13-17 Europe/Paris calendar with 11 public holidays,
-   and times the same creations;
+   and times the same creations; then again with an OLA on the tickets' team (pickup and
+   ownership targets on its calendar: each ticket opens a team visit with two OLA clocks);
 3. with ``--oca``: installs OCA ``helpdesk_mgmt_sla`` into a second database with two
    SLAs on the team (its documented setup) and times the same creations.
 
@@ -74,7 +75,7 @@ for _run in range(repeat):
         team = env["helpdesk.ticket.team"].create({"name": "Bench team"})
         partner = env["res.partner"].create(
             {"name": "Bench customer", "is_company": True, "tz": "Europe/Paris"})
-        if mode == "advanced":
+        if mode in ("advanced", "ola"):
             tier = env["helpdesk.sla.tier"].create({"name": "Bench tier"})
             partner.sla_tier_id = tier
             env["helpdesk.sla.policy"].create({
@@ -87,6 +88,14 @@ for _run in range(repeat):
                     Command.create({"metric": "resolution", "contractual_hours": 16, "internal_hours": 12}),
                 ],
             })
+            if mode == "ola":  # the team's OLA on its own calendar: each ticket opens a visit
+                env["helpdesk.sla.ola"].create({
+                    "name": "Bench triage", "team_id": team.id, "resource_calendar_id": calendar.id,
+                    "target_ids": [
+                        Command.create({"metric": "pickup", "contractual_hours": 1}),
+                        Command.create({"metric": "ownership", "contractual_hours": 4, "internal_hours": 3}),
+                    ],
+                })
         elif mode == "oca":
             team.write({"use_sla": True, "resource_calendar_id": calendar.id})
             for hours in (8, 40):
@@ -158,7 +167,12 @@ def main() -> int:
     base = measure(config, args.db, "baseline", args.n, args.repeat)
     odoo_db.install(config, args.db, "helpdesk_sla_advanced")
     advanced = measure(config, args.db, "advanced", args.n, args.repeat)
-    rows = [("helpdesk_mgmt alone", base), ("+ helpdesk_sla_advanced", advanced)]
+    with_ola = measure(config, args.db, "ola", args.n, args.repeat)
+    rows = [
+        ("helpdesk_mgmt alone", base),
+        ("+ helpdesk_sla_advanced", advanced),
+        ("+ helpdesk_sla_advanced with an OLA", with_ola),
+    ]
     if args.oca:
         oca_db = f"{args.db}_oca"
         odoo_db.drop(oca_db)

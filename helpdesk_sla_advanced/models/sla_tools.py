@@ -172,8 +172,9 @@ class LazyNames:
 
     def get(self, key, default=None):
         if key not in self.names:
-            record = self.model.browse(key).exists()
-            self.names[key] = record.display_name if record else default
+            # the ids come from the tickets' own values: the records exist (and are
+            # usually in the cache already)
+            self.names[key] = self.model.browse(key).display_name or default
         return self.names[key]
 
 
