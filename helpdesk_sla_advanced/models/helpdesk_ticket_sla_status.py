@@ -933,8 +933,11 @@ class HelpdeskTicketSlaStatus(models.Model):
         self.env["ir.cron.trigger"].flush_model()
         planned = self.env.execute_query(
             SQL(
-                "SELECT min(call_at) FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s",
+                # a trigger already due may be firing now, before this transaction commits:
+                # only one still to come counts
+                "SELECT min(call_at) FROM ir_cron_trigger WHERE cron_id = %s AND call_at > %s AND call_at <= %s",
                 cron.id,
+                now,
                 at,
             )
         )[0][0]
@@ -947,8 +950,8 @@ class HelpdeskTicketSlaStatus(models.Model):
 
         if planned:
             cache["sla_tick_planned"] = planned
-            if planned > now:  # once this transaction commits, the process may rely on it
-                self.env.cr.postcommit.add(lambda: remember(planned))
+            # once this transaction commits, the process may rely on it
+            self.env.cr.postcommit.add(lambda: remember(planned))
             return
         cron._trigger(at)
         cache["sla_tick_planned"] = at

@@ -31,10 +31,9 @@ class HelpdeskTicketSlaVisit(models.Model):
     _description = "Helpdesk Ticket Team Visit"
     _order = "ticket_id, sequence, id"
 
-    ticket_id = fields.Many2one(
-        comodel_name="helpdesk.ticket", required=True, index=True, ondelete="cascade", readonly=True
-    )
-    company_id = fields.Many2one(comodel_name="res.company", readonly=True, index=True)
+    # looked up through the (ticket_id, sequence) unique index
+    ticket_id = fields.Many2one(comodel_name="helpdesk.ticket", required=True, ondelete="cascade", readonly=True)
+    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     team_id = fields.Many2one(comodel_name="helpdesk.ticket.team", required=True, readonly=True, index=True)
     sequence = fields.Integer(
         string="Visit", readonly=True, help="The visits of a ticket are numbered 1, 2, ..."

@@ -383,6 +383,18 @@ class TestBreachAndExemption(SlaCase):
         self._ticket()
         self.assertEqual(len(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])), 1)
 
+    def test_a_trigger_already_due_does_not_stand_for_a_later_deadline(self):
+        # a due trigger may be firing while this transaction runs, before its clocks commit:
+        # the cron would not see them, so a trigger still to come is planned for them
+        cron = self.env.ref("helpdesk_sla_advanced.ir_cron_sla_tick")
+        Trigger = self.env["ir.cron.trigger"]
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        due = Trigger.create({"cron_id": cron.id, "call_at": utc(2025, 3, 7, 15, 0)})  # Friday, before the ticket
+        ticket = self._ticket()
+        clock = self._clock(ticket, "first_response")
+        triggers = Trigger.search([("cron_id", "=", cron.id)]) - due
+        self.assertEqual(triggers.mapped("call_at"), [clock.next_action_at])
+
     def test_paused_clock_does_not_breach(self):
         ticket = self._ticket()
         self._move(ticket, self.stage_awaiting, "2025-03-11 08:30:00")
