@@ -139,11 +139,31 @@ def test_readme_fragments_exist():
 def test_translations_cover_the_addon():
     pot = (ADDON / "i18n" / "helpdesk_sla_advanced.pot").read_text(encoding="utf-8")
     french = (ADDON / "i18n" / "fr.po").read_text(encoding="utf-8")
-    for text in ("SLA Policy", "Only SLA managers can exempt tickets from their SLA."):
+    for text in ("SLA Policy", "Only SLA managers can re-evaluate tickets.", "Team Visit"):
         assert f'msgid "{text}"' in pot
         assert f'msgid "{text}"' in french
-    untranslated = re.findall(r'msgid "(.+)"\nmsgstr ""\n\n', french)
+    entries = _po_entries(french)
+    untranslated = [msgid for msgid, msgstr in entries.items() if msgid and not msgstr]
     assert not untranslated, untranslated[:5]
+    # every message of the template is in the French file, and no French message is stale
+    assert set(_po_entries(pot)) == set(entries), sorted(set(_po_entries(pot)) ^ set(entries))[:5]
+
+
+def _po_entries(text):
+    """{msgid: msgstr} of a .po/.pot text, continued lines joined, obsolete entries skipped."""
+    entries = {}
+    for block in text.split("\n\n"):
+        lines = [line for line in block.splitlines() if line and not line.startswith("#")]
+        parts, key = {"msgid": [], "msgstr": []}, None
+        for line in lines:
+            word, _, rest = line.partition(" ")
+            if word in parts:
+                key, line = word, rest
+            if key:
+                parts[key].append(line.strip()[1:-1])
+        if lines:
+            entries["".join(parts["msgid"])] = "".join(parts["msgstr"])
+    return entries
 
 
 def test_readme_names_the_test_command_ci_runs():
