@@ -935,7 +935,8 @@ class HelpdeskTicketSlaStatus(models.Model):
             SQL(
                 # a trigger already due may be firing now, before this transaction commits:
                 # only one still to come counts
-                "SELECT min(call_at) FROM ir_cron_trigger WHERE cron_id = %s AND call_at > %s AND call_at <= %s",
+                "SELECT min(call_at) FROM ir_cron_trigger"
+                " WHERE cron_id = %s AND call_at > %s AND call_at <= %s",
                 cron.id,
                 now,
                 at,

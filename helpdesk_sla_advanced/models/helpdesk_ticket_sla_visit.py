@@ -32,7 +32,9 @@ class HelpdeskTicketSlaVisit(models.Model):
     _order = "ticket_id, sequence, id"
 
     # looked up through the (ticket_id, sequence) unique index
-    ticket_id = fields.Many2one(comodel_name="helpdesk.ticket", required=True, ondelete="cascade", readonly=True)
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket", required=True, ondelete="cascade", readonly=True
+    )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     team_id = fields.Many2one(comodel_name="helpdesk.ticket.team", required=True, readonly=True, index=True)
     sequence = fields.Integer(

@@ -389,7 +389,8 @@ class TestBreachAndExemption(SlaCase):
         cron = self.env.ref("helpdesk_sla_advanced.ir_cron_sla_tick")
         Trigger = self.env["ir.cron.trigger"]
         Trigger.search([("cron_id", "=", cron.id)]).unlink()
-        due = Trigger.create({"cron_id": cron.id, "call_at": utc(2025, 3, 7, 15, 0)})  # Friday, before the ticket
+        # due on Friday, before the ticket is created
+        due = Trigger.create({"cron_id": cron.id, "call_at": utc(2025, 3, 7, 15, 0)})
         ticket = self._ticket()
         clock = self._clock(ticket, "first_response")
         triggers = Trigger.search([("cron_id", "=", cron.id)]) - due
