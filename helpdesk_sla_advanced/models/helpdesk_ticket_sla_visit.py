@@ -142,7 +142,6 @@ class HelpdeskTicketSlaVisit(models.Model):
                 for ticket in tickets
             ]
         )
-        tickets.invalidate_recordset(["sla_visit_ids"])
         vals_list = []
         for ticket, visit in zip(tickets, visits, strict=True):
             config = matches[ticket.id][0]
@@ -182,8 +181,22 @@ class HelpdeskTicketSlaVisit(models.Model):
             )
         )
         visits = self.browse([row[0] for row in rows])
+        # the tickets' visit lists are stale (which also drops the visits' ticket_id from the
+        # cache: so before the new rows are put in it)
+        self.env["helpdesk.ticket"].browse({vals["ticket_id"] for vals in vals_list}).invalidate_recordset(
+            ["sla_visit_ids"]
+        )
         for column in columns:
             self._fields[column]._insert_cache(visits, [vals[column] for vals in vals_list])
+        for column, value in (
+            ("date_end", None),
+            ("end_reason", None),
+            ("create_uid", uid),
+            ("write_uid", uid),
+            ("create_date", stamp),
+            ("write_date", stamp),
+        ):
+            self._fields[column]._insert_cache(visits, [value] * len(visits))
         return visits
 
     @api.model
