@@ -1,4 +1,5 @@
 from . import helpdesk_sla_bounds_mixin
+from . import helpdesk_sla_match_mixin
 from . import helpdesk_sla_tier
 from . import helpdesk_sla_priority
 from . import res_partner

@@ -3,7 +3,7 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
-from sla_engine.policy import PolicyRule, match_many
+from sla_engine.policy import match_many
 
 from .sla_tools import SEQUENCE, LazyNames, OlaConfig, zone_name
 
@@ -41,7 +41,7 @@ class HelpdeskSlaOla(models.Model):
 
     _name = "helpdesk.sla.ola"
     _description = "Helpdesk OLA Policy"
-    _inherit = ["mail.thread", "helpdesk.sla.bounds.mixin"]
+    _inherit = ["mail.thread", "helpdesk.sla.bounds.mixin", "helpdesk.sla.match.mixin"]
     _order = "team_id, sequence, id"
     _check_company_auto = True
     _sla_bounds = {"sequence": SEQUENCE}
@@ -70,35 +70,13 @@ class HelpdeskSlaOla(models.Model):
         help="Leave empty to apply the OLA to the tickets of every company.",
     )
     # ---- matching (an empty criterion matches every ticket)
-    tier_ids = fields.Many2many(
-        comodel_name="helpdesk.sla.tier", relation="helpdesk_sla_ola_tier_rel", string="Customer Tiers"
-    )
-    partner_ids = fields.Many2many(
-        comodel_name="res.partner",
-        relation="helpdesk_sla_ola_partner_rel",
-        string="Customers",
-        domain=[("is_company", "=", True)],
-        help="Commercial entities; their contacts are covered too.",
-    )
-    category_ids = fields.Many2many(
-        comodel_name="helpdesk.ticket.category",
-        relation="helpdesk_sla_ola_category_rel",
-        string="Categories",
-        check_company=True,
-        help="Sub-categories are covered too.",
-    )
-    tag_ids = fields.Many2many(
-        comodel_name="helpdesk.ticket.tag",
-        relation="helpdesk_sla_ola_tag_rel",
-        string="Tags",
-        help="The ticket needs at least one of these tags.",
-    )
-    channel_ids = fields.Many2many(
-        comodel_name="helpdesk.ticket.channel", relation="helpdesk_sla_ola_channel_rel", string="Channels"
-    )
-    priority_ids = fields.Many2many(
-        comodel_name="helpdesk.sla.priority", relation="helpdesk_sla_ola_priority_rel", string="Priorities"
-    )
+    # the mixin's criteria, in tables of their own
+    tier_ids = fields.Many2many(relation="helpdesk_sla_ola_tier_rel")
+    partner_ids = fields.Many2many(relation="helpdesk_sla_ola_partner_rel")
+    category_ids = fields.Many2many(relation="helpdesk_sla_ola_category_rel")
+    tag_ids = fields.Many2many(relation="helpdesk_sla_ola_tag_rel")
+    channel_ids = fields.Many2many(relation="helpdesk_sla_ola_channel_rel")
+    priority_ids = fields.Many2many(relation="helpdesk_sla_ola_priority_rel")
     # ---- clock
     calendar_mode = fields.Selection(
         selection=[("calendar", "Working calendar"), ("always", "24/7")],
@@ -228,20 +206,8 @@ class HelpdeskSlaOla(models.Model):
             )
 
     # ------------------------------------------------------------ configuration
-    def _sla_rule(self):
-        self.ensure_one()
-        return PolicyRule(
-            id=self.id,
-            sequence=self.sequence,
-            name=self.name or "",
-            customers=self.partner_ids.ids,
-            tiers=self.tier_ids.ids,
-            teams=self.team_id.ids,
-            categories=self.category_ids.ids,
-            tags=self.tag_ids.ids,
-            channels=self.channel_ids.ids,
-            priorities=self.priority_ids.mapped("value"),
-        )
+    def _sla_rule_teams(self):
+        return self.team_id
 
     @api.model
     def _sla_ola_config(self):

@@ -5,7 +5,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from sla_engine.policy import PolicyRule, match_many
+from sla_engine.policy import match_many
 
 from .sla_tools import SEQUENCE, LazyNames, PolicyConfig, zone_name
 
@@ -41,7 +41,7 @@ REEVALUATE_FIELDS = {
 class HelpdeskSlaPolicy(models.Model):
     _name = "helpdesk.sla.policy"
     _description = "Helpdesk SLA Policy"
-    _inherit = ["mail.thread", "helpdesk.sla.bounds.mixin"]
+    _inherit = ["mail.thread", "helpdesk.sla.bounds.mixin", "helpdesk.sla.match.mixin"]
     _sla_bounds = {"sequence": SEQUENCE}
     _order = "sequence, id"
     _check_company_auto = True
@@ -62,32 +62,13 @@ class HelpdeskSlaPolicy(models.Model):
         help="Leave empty to apply the policy to the tickets of every company.",
     )
     # ---- matching (an empty criterion matches every ticket)
-    tier_ids = fields.Many2many(comodel_name="helpdesk.sla.tier", string="Customer Tiers")
-    partner_ids = fields.Many2many(
-        comodel_name="res.partner",
-        string="Customers",
-        domain=[("is_company", "=", True)],
-        help="Commercial entities; their contacts are covered too.",
-    )
+    # tier_ids, partner_ids, category_ids, tag_ids, channel_ids, priority_ids: the mixin's
     team_ids = fields.Many2many(
         comodel_name="helpdesk.ticket.team",
         string="Teams",
         check_company=True,
         help="Sub-teams are covered too.",
     )
-    category_ids = fields.Many2many(
-        comodel_name="helpdesk.ticket.category",
-        string="Categories",
-        check_company=True,
-        help="Sub-categories are covered too.",
-    )
-    tag_ids = fields.Many2many(
-        comodel_name="helpdesk.ticket.tag",
-        string="Tags",
-        help="The ticket needs at least one of these tags.",
-    )
-    channel_ids = fields.Many2many(comodel_name="helpdesk.ticket.channel", string="Channels")
-    priority_ids = fields.Many2many(comodel_name="helpdesk.sla.priority", string="Priorities")
     is_default = fields.Boolean(
         compute="_compute_is_default",
         string="Service-wide",
@@ -349,20 +330,8 @@ class HelpdeskSlaPolicy(models.Model):
             )
 
     # ------------------------------------------------------------ matching
-    def _sla_rule(self):
-        self.ensure_one()
-        return PolicyRule(
-            id=self.id,
-            sequence=self.sequence,
-            name=self.name or "",
-            customers=self.partner_ids.ids,
-            tiers=self.tier_ids.ids,
-            teams=self.team_ids.ids,
-            categories=self.category_ids.ids,
-            tags=self.tag_ids.ids,
-            channels=self.channel_ids.ids,
-            priorities=self.priority_ids.mapped("value"),
-        )
+    def _sla_rule_teams(self):
+        return self.team_ids
 
     @api.model
     def _sla_config(self):

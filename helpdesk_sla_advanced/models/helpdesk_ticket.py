@@ -7,7 +7,7 @@ from datetime import timedelta
 import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Command, Domain
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from sla_engine.policy import TicketFacts
@@ -19,6 +19,7 @@ from .sla_tools import (
     SLA_METRICS,
     SUMMARY_STATES,
     PolicyConfig,
+    new_clock_vals,
 )
 
 _logger = logging.getLogger(__name__)
@@ -925,25 +926,7 @@ class HelpdeskTicket(models.Model):
             events.append({"kind": "pause", "at": start, "reason": self.stage_id.name})
         if self.sla_exempt:
             events.append({"kind": "exempt", "at": start, "reason": self.sla_exempt_reason or ""})
-        for event in events:
-            event.update(ticket_id=self.id, company_id=self.company_id.id)
-            event.setdefault("reason", False)
-            for key in ("contractual_hours", "internal_hours", "time_kind"):
-                event.setdefault(key, False)
-        return {
-            "ticket_id": self.id,
-            "policy_id": config.id,
-            "target_id": target.id,
-            "metric": metric,
-            "cycle": cycle,
-            "calendar_id": cal_id or False,
-            "tz": tz,
-            "start": start,
-            "contractual_hours": target.contractual_hours,
-            "internal_hours": target.internal_hours,
-            "time_kind": target.time_kind,
-            "event_ids": [Command.create(event) for event in events],
-        }
+        return new_clock_vals(self, target, metric, cycle, (cal_id, tz), start, events, policy_id=config.id)
 
     def _sla_replay(self, config, metric, start):
         """Pause and stop events of a clock created after the fact, from the ticket's history."""

@@ -1,10 +1,9 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.fields import Command
 from odoo.tools import SQL
 
-from .sla_tools import OLA_METRICS, STATUS_STATES
+from .sla_tools import OLA_METRICS, STATUS_STATES, new_clock_vals
 
 VISIT_STARTS = [
     ("created", "Ticket created"),
@@ -233,28 +232,19 @@ class HelpdeskTicketSlaVisit(models.Model):
             elif ticket.user_id and ticket.user_id in self.team_id.user_ids:
                 # received by a team one of whose members has the ticket: picked up at once
                 events.append({"kind": "stop", "at": start, "reason": ticket.user_id.name})
-        for event in events:
-            event.update(ticket_id=ticket.id, company_id=ticket.company_id.id, policy_id=False)
-            event.setdefault("reason", False)
-            for key in ("contractual_hours", "internal_hours", "time_kind"):
-                event.setdefault(key, False)
-        return {
-            "ticket_id": ticket.id,
-            "policy_id": False,
-            "ola_id": config.id,
-            "visit_id": self.id,
-            "ola_team_id": self.team_id.id,
-            "target_id": target.id,
-            "metric": metric,
-            "cycle": self.sequence,
-            "calendar_id": cal_id or False,
-            "tz": tz,
-            "start": start,
-            "contractual_hours": target.contractual_hours,
-            "internal_hours": target.internal_hours,
-            "time_kind": target.time_kind,
-            "event_ids": [Command.create(event) for event in events],
-        }
+        return new_clock_vals(
+            ticket,
+            target,
+            metric,
+            self.sequence,
+            (cal_id, tz),
+            start,
+            events,
+            policy_id=False,
+            ola_id=config.id,
+            visit_id=self.id,
+            ola_team_id=self.team_id.id,
+        )
 
     def _sla_pickup_in_history(self, start):
         """``(when, who)`` a member of this visit's team first had the ticket assigned or

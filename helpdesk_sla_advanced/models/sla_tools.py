@@ -6,6 +6,8 @@ import logging
 import math
 from datetime import datetime, timedelta, timezone
 
+from odoo.fields import Command
+
 from sla_engine import MAX_DURATION, MAX_PERCENT, ClockEvent, EventKind, SlaEngineError, Target
 
 _logger = logging.getLogger(__name__)
@@ -159,6 +161,31 @@ def engine_events(values):
         target = engine_target(values["contractual_hours"], values["internal_hours"], values["time_kind"])
         events.append(ClockEvent(EventKind.TARGET, at, reason, target))
     return events
+
+
+def new_clock_vals(ticket, target, metric, cycle, calendar_key, start, events, **links):
+    """Values of a new clock of ``ticket`` (``links``: its policy or its OLA and visit) and
+    of its events, each completed with the ticket, its company and empty targets."""
+    for event in events:
+        event.update(ticket_id=ticket.id, company_id=ticket.company_id.id)
+        event.setdefault("reason", False)
+        for key in ("contractual_hours", "internal_hours", "time_kind"):
+            event.setdefault(key, False)
+    cal_id, tz = calendar_key
+    return {
+        "ticket_id": ticket.id,
+        **links,
+        "target_id": target.id,
+        "metric": metric,
+        "cycle": cycle,
+        "calendar_id": cal_id or False,
+        "tz": tz,
+        "start": start,
+        "contractual_hours": target.contractual_hours,
+        "internal_hours": target.internal_hours,
+        "time_kind": target.time_kind,
+        "event_ids": [Command.create(event) for event in events],
+    }
 
 
 class LazyNames:

@@ -31,25 +31,8 @@ class SlaCase(TransactionCase):
         cls.stage_progress = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
         cls.stage_awaiting = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
         cls.stage_done = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
-        cls.calendar = env["resource.calendar"].create(
-            {
-                "name": "Paris office Mon-Fri 09-12/13-17",
-                "tz": "Europe/Paris",
-                "attendance_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "name": f"{day}-{start}",
-                            "dayofweek": str(day),
-                            "hour_from": start,
-                            "hour_to": end,
-                            "day_period": "morning" if start < 12 else "afternoon",
-                        }
-                    )
-                    for day in range(5)
-                    for start, end in ((9, 12), (13, 17))
-                ],
-            }
+        cls.calendar = cls._weekday_calendar(
+            "Paris office Mon-Fri 09-12/13-17", "Europe/Paris", ((9, 12), (13, 17))
         )
         # Monday 2025-03-10, a public holiday in Paris (00:00-24:00 local)
         cls.holiday = env["resource.calendar.leaves"].create(
@@ -125,6 +108,30 @@ class SlaCase(TransactionCase):
         ).write({"sla_dirty": False})
 
     # ------------------------------------------------------------ helpers
+    @classmethod
+    def _weekday_calendar(cls, name, tz, shifts):
+        """A Monday-Friday calendar working ``shifts`` (``(start hour, end hour)``) in ``tz``."""
+        return cls.env["resource.calendar"].create(
+            {
+                "name": name,
+                "tz": tz,
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"{day}-{start}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": "morning" if start < 12 else "afternoon",
+                        }
+                    )
+                    for day in range(5)
+                    for start, end in shifts
+                ],
+            }
+        )
+
     @classmethod
     def _ticket(cls, at=FRIDAY_5PM_PARIS, **vals):
         values = {

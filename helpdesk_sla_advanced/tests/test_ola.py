@@ -20,25 +20,8 @@ class OlaCase(SlaCase):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        cls.new_york = env["resource.calendar"].create(
-            {
-                "name": "New York ops Mon-Fri 09-17",
-                "tz": "America/New_York",
-                "attendance_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "name": f"{day}-{start}",
-                            "dayofweek": str(day),
-                            "hour_from": start,
-                            "hour_to": end,
-                            "day_period": "morning" if start < 12 else "afternoon",
-                        }
-                    )
-                    for day in range(5)
-                    for start, end in ((9, 12), (12, 17))
-                ],
-            }
+        cls.new_york = cls._weekday_calendar(
+            "New York ops Mon-Fri 09-17", "America/New_York", ((9, 12), (12, 17))
         )
         cls.sysadmin = new_test_user(
             env, login="ola-sysadmin", groups="helpdesk_mgmt.group_helpdesk_user", tz="America/New_York"
