@@ -428,7 +428,8 @@ class HelpdeskTicket(models.Model):
             & Domain("deadline", ">=", now)
         )
 
-    @api.depends("sla_status_ids.attribution")
+    @api.depends("sla_status_ids.attribution_data")
+    @api.depends_context("lang")
     def _compute_sla_attribution(self):
         for ticket in self:
             clocks = ticket.sla_status_ids.filtered(lambda s: s.metric in ("first_response", "resolution"))

@@ -7,7 +7,7 @@ from datetime import timedelta
 import psycopg2
 from odoo import api, fields, models
 from odoo.fields import Command, Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from sla_engine import ClockError, SlaClock, SlaEngineError
 from sla_engine import plan as escalation_plan
@@ -218,7 +218,11 @@ class HelpdeskTicketSlaStatus(models.Model):
         readonly=True,
         help="The OLAs of the teams that breached their own target while this clock counted.",
     )
-    attribution = fields.Char(readonly=True, help="How the clock's time was spent, team by team.")
+    # what the attribution found, as data: the sentence is written in the reader's language
+    attribution_data = fields.Json(readonly=True, copy=False)
+    attribution = fields.Char(
+        compute="_compute_attribution", help="How the clock's time was spent, team by team."
+    )
     evaluated_at = fields.Datetime(readonly=True)
     next_action_at = fields.Datetime(
         readonly=True,
@@ -379,9 +383,69 @@ class HelpdeskTicketSlaStatus(models.Model):
             # attributed: the first response and the resolution (not each next-response cycle
             # of a long conversation, which would cost every reply a few queries)
             if status.metric in ATTRIBUTED_METRICS and result.state.value in ("met", "breached"):
-                if {"state", "reached_at", "breached_at"} & set(changed) or not status.attribution:
+                if {"state", "reached_at", "breached_at"} & set(changed) or not status.attribution_data:
                     attribute.append((status, clock, result))
         self._sla_attribute(attribute)
+
+    @api.model
+    def _sla_attribute_missing(self):
+        """Attribute the met or breached SLA clocks that have no attribution data (closed
+        before 19.0.1.1.0, which stored the sentence instead of its data)."""
+        missing = self.sudo().search(
+            [
+                ("metric", "in", ATTRIBUTED_METRICS),
+                ("ola_id", "=", False),
+                ("state", "in", ("met", "breached")),
+                ("attribution_data", "=", False),
+            ]
+        )
+        for batch in split_every(500, missing.ids, missing.browse):
+            batch._sla_evaluate()
+        return len(missing)
+
+    @api.depends("attribution_data", "metric")
+    @api.depends_context("lang")
+    def _compute_attribution(self):
+        """The attribution in one sentence, in the reader's language, e.g. "Resolution 24 h
+        breached by 2 h: Sysadmins 23 h (OLA 8 h breached), Service Desk 3 h; paused 5 h
+        (Awaiting)"."""
+        labels = dict(self._fields["metric"]._description_selection(self.env))
+        Team = self.env["helpdesk.ticket.team"].sudo()
+        for status in self:
+            data = status.attribution_data
+            if not data:
+                status.attribution = False
+                continue
+            team_parts = []
+            for team_id, worked, olas in data["teams"]:
+                name = Team.browse(team_id).display_name if team_id else self.env._("no team")
+                part = f"{name} {_fmt_hours(timedelta(seconds=worked))}"
+                if olas:
+                    part += " ({})".format(
+                        ", ".join(
+                            self.env._("OLA %(target)s breached", target=target)
+                            if metric == "ownership"
+                            else self.env._("pickup %(target)s breached", target=target)
+                            for metric, seconds in olas
+                            for target in [_fmt_hours(timedelta(seconds=seconds))]
+                        )
+                    )
+                team_parts.append(part)
+            if data["late"] is not None:
+                verdict = self.env._("breached by %(late)s", late=_fmt_hours(timedelta(seconds=data["late"])))
+            else:
+                verdict = self.env._("met")
+            metric = labels.get(status.metric, status.metric)
+            text = f"{metric} {_fmt_hours(timedelta(seconds=data['target']))} {verdict}: " + ", ".join(
+                team_parts
+            )
+            if data["pauses"]:
+                pauses = ", ".join(
+                    f"{_fmt_hours(timedelta(seconds=seconds))} ({reason})"
+                    for reason, seconds in data["pauses"]
+                )
+                text += "; " + self.env._("paused %(pauses)s", pauses=pauses)
+            status.attribution = text
 
     @api.model
     def _sla_attribute(self, items):
@@ -416,7 +480,6 @@ class HelpdeskTicketSlaStatus(models.Model):
             ["ticket_id", "ola_id", "ola_team_id", "breached_at", "contractual_hours", "metric"],
         ).grouped("ticket_id")
         Share.search([("status_id", "in", statuses.ids)]).unlink()
-        labels = dict(self._fields["metric"]._description_selection(self.env))
         lines = []
         for status, clock, result in items:
             ticket = status.ticket_id
@@ -440,7 +503,6 @@ class HelpdeskTicketSlaStatus(models.Model):
             total = shares.total.total_seconds() or 1.0
             team_parts = []
             for team_id, worked in sorted(shares.working.items(), key=lambda item: -item[1]):
-                team = self.env["helpdesk.ticket.team"].browse(team_id) if team_id else None
                 lines.append(
                     {
                         "status_id": status.id,
@@ -452,20 +514,14 @@ class HelpdeskTicketSlaStatus(models.Model):
                         "share": 100.0 * worked.total_seconds() / total,
                     }
                 )
-                part = f"{team.display_name if team else self.env._('no team')} {_fmt_hours(worked)}"
-                if team_id in breached:
-                    part += " ({})".format(
-                        ", ".join(
-                            (
-                                self.env._("OLA %(target)s breached", target=target)
-                                if ola.metric == "ownership"
-                                else self.env._("pickup %(target)s breached", target=target)
-                            )
-                            for ola in sorted(breached[team_id], key=lambda o: o.metric == "pickup")
-                            for target in [_fmt_hours(timedelta(hours=ola.contractual_hours))]
-                        )
-                    )
-                team_parts.append(part)
+                olas = sorted(breached.get(team_id, ()), key=lambda o: o.metric == "pickup")
+                team_parts.append(
+                    [
+                        team_id or 0,
+                        worked.total_seconds(),
+                        [[ola.metric, ola.contractual_hours * 3600.0] for ola in olas],
+                    ]
+                )
             pause_parts = []
             for reason, paused in shares.paused.items():
                 lines.append(
@@ -478,17 +534,9 @@ class HelpdeskTicketSlaStatus(models.Model):
                         "hours": hours(paused),
                     }
                 )
-                pause_parts.append(f"{_fmt_hours(paused)} ({reason})")
+                pause_parts.append([reason, paused.total_seconds()])
             target = result.target.contractual
-            if result.state.value == "breached":
-                verdict = self.env._("breached by %(late)s", late=_fmt_hours(result.working_elapsed - target))
-            else:
-                verdict = self.env._("met")
-            text = f"{labels.get(status.metric, status.metric)} {_fmt_hours(target)} {verdict}: " + ", ".join(
-                team_parts
-            )
-            if pause_parts:
-                text += "; " + self.env._("paused %(pauses)s", pauses=", ".join(pause_parts))
+            late = result.working_elapsed - target if result.state.value == "breached" else None
             teams = {team_id: worked for team_id, worked in shares.working.items() if team_id}
             blame = max(teams, key=lambda team_id: teams[team_id]) if teams else False
             status.write(
@@ -497,7 +545,12 @@ class HelpdeskTicketSlaStatus(models.Model):
                     "ola_breached_ids": [
                         Command.set([ola.ola_id.id for olas in breached.values() for ola in olas])
                     ],
-                    "attribution": text,
+                    "attribution_data": {
+                        "target": target.total_seconds(),
+                        "late": late.total_seconds() if late is not None else None,
+                        "teams": team_parts,
+                        "pauses": pause_parts,
+                    },
                 }
             )
         Share.create(lines)
@@ -813,7 +866,8 @@ class HelpdeskTicketSlaStatus(models.Model):
                 bool(status.internal_deadline) and status.internal_deadline < now <= status.deadline
             )
 
-    @api.depends("event_ids", "state")
+    @api.depends("event_ids", "state", "attribution_data")
+    @api.depends_context("lang")
     def _compute_explanation(self):
         at = aware(fields.Datetime.now())
         clocks = self._sla_clocks() if self.ids else {}

@@ -312,6 +312,41 @@ class TestBreachAttribution(OlaCase):
         )
         self.assertIn(resolution.attribution, resolution.explanation)
 
+    def test_the_attribution_is_written_in_the_readers_language(self):
+        # stored as data, the sentence is written when read: a French manager reads French,
+        # whoever closed the clock
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["helpdesk_sla_advanced"], ["fr_FR"])
+        ticket = self._seed_ticket()
+        self._write(ticket, "2025-03-07 15:30:00", user_id=self.agent.id)
+        self._resolve_by_sysadmins(ticket, "2025-03-12 15:00:00")
+        resolution = self._clock(ticket, "resolution")
+        self.assertEqual(
+            resolution.attribution,
+            "Resolution 24 h met: Sysadmins 11 h (OLA 8 h breached), Service Desk 3 h",
+        )
+        self.assertEqual(
+            resolution.with_context(lang="fr_FR").attribution,
+            "Résolution 24 h respecté: Sysadmins 11 h (OLA 8 h violé), Service Desk 3 h",
+        )
+        self.assertIn("OLA 8 h violé", ticket.with_context(lang="fr_FR").sla_attribution)
+
+    def test_clocks_attributed_before_the_data_was_stored_are_attributed_again(self):
+        # what the 19.0.1.1.0 migration does for clocks closed under 19.0.1.0.0
+        ticket = self._seed_ticket()
+        self._write(ticket, "2025-03-07 15:30:00", user_id=self.agent.id)
+        self._resolve_by_sysadmins(ticket, "2025-03-12 15:00:00")
+        resolution = self._clock(ticket, "resolution")
+        sentence = resolution.attribution
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket_sla_status SET attribution_data = NULL WHERE ticket_id = %s", [ticket.id]
+        )
+        resolution.invalidate_recordset()
+        self.assertFalse(resolution.attribution)
+        self.assertEqual(self.env["helpdesk.ticket.sla.status"]._sla_attribute_missing(), 2)
+        self.assertEqual(resolution.attribution, sentence)
+
     def test_shares_add_up_to_the_clock_working_time_to_the_second(self):
         ticket = self._seed_ticket(at="2025-03-07 15:00:07")
         self._write(ticket, "2025-03-11 09:17:13", team_id=self.sysadmins.id)
