@@ -899,19 +899,12 @@ class WorkingCalendar:
         except (OverflowError, TypeError, ValueError) as exc:
             raise _foreign(exc, "next_working", at) from exc
 
+    @_guarded
     def add_many(self, starts: Iterable[datetime], durations: Iterable[timedelta]) -> list[datetime]:
         """``[self.add(s, d) for s, d in zip(starts, durations)]``, much faster.
 
         Both sequences must have the same length.
         """
-        try:
-            return self._add_many(starts, durations)
-        except SlaEngineError:
-            raise
-        except (OverflowError, TypeError, ValueError) as exc:
-            raise _foreign(exc, "add_many", starts, durations) from exc
-
-    def _add_many(self, starts: Iterable[datetime], durations: Iterable[timedelta]) -> list[datetime]:
         starts, durations = _same_length("add_many", "starts", starts, "durations", durations)
         if not starts:
             return []
@@ -956,19 +949,12 @@ class WorkingCalendar:
         timedelta_ = timedelta
         return [(epoch + timedelta_(microseconds=r)).astimezone(tz) for r in results]
 
+    @_guarded
     def between_many(self, starts: Iterable[datetime], ends: Iterable[datetime]) -> list[timedelta]:
         """``[self.between(s, e) for s, e in zip(starts, ends)]``, much faster.
 
         Both sequences must have the same length.
         """
-        try:
-            return self._between_many(starts, ends)
-        except SlaEngineError:
-            raise
-        except (OverflowError, TypeError, ValueError) as exc:
-            raise _foreign(exc, "between_many", starts, ends) from exc
-
-    def _between_many(self, starts: Iterable[datetime], ends: Iterable[datetime]) -> list[timedelta]:
         starts, ends = _same_length("between_many", "starts", starts, "ends", ends)
         if not starts:
             return []
@@ -984,30 +970,26 @@ class WorkingCalendar:
         worked = cov.worked
         return [timedelta_(microseconds=worked(b) - worked(a)) for a, b in zip(a_us, b_us)]
 
+    @_guarded
     def working_intervals(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
         """The working periods within ``[start, end)``, clipped, in the calendar's zone.
 
         :raises CalendarRangeError: when ``start`` and ``end`` lie more than
             :data:`MAX_SPAN_YEARS` apart on a calendar that is not 24/7.
         """
-        try:
-            _check_aware(start, "start")
-            _check_aware(end, "end")
-            lo, hi = _to_us(start), _to_us(end)
-            if hi <= lo:
-                return []
-            if self._always:
-                return [(self._out(lo), self._out(hi))]
-            cov = self._coverage(lo, hi)
-            i = max(bisect_right(cov.starts, lo) - 1, 0)
-            result = []
-            while i < len(cov.starts) and cov.starts[i] < hi:
-                s, e = max(cov.starts[i], lo), min(cov.ends[i], hi)
-                if s < e:
-                    result.append((self._out(s), self._out(e)))
-                i += 1
-            return result
-        except SlaEngineError:
-            raise
-        except (OverflowError, TypeError, ValueError) as exc:
-            raise _foreign(exc, "working_intervals", start, end) from exc
+        _check_aware(start, "start")
+        _check_aware(end, "end")
+        lo, hi = _to_us(start), _to_us(end)
+        if hi <= lo:
+            return []
+        if self._always:
+            return [(self._out(lo), self._out(hi))]
+        cov = self._coverage(lo, hi)
+        i = max(bisect_right(cov.starts, lo) - 1, 0)
+        result = []
+        while i < len(cov.starts) and cov.starts[i] < hi:
+            s, e = max(cov.starts[i], lo), min(cov.ends[i], hi)
+            if s < e:
+                result.append((self._out(s), self._out(e)))
+            i += 1
+        return result
