@@ -3,9 +3,7 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
-from sla_engine.policy import match_many
-
-from .sla_tools import SEQUENCE, LazyNames, OlaConfig, zone_name
+from .sla_tools import SEQUENCE, OlaConfig, zone_name
 
 # OLA fields whose change may change which OLA, targets or clock a team's visit gets
 REEVALUATE_FIELDS = {
@@ -231,23 +229,12 @@ class HelpdeskSlaOla(models.Model):
         now, the first by sequence whose criteria match (the team's and its parents' OLAs,
         those of the ticket's company)."""
         configs = self._sla_ola_config()
-        result = {}
         if not configs:
             return {ticket.id: (None, False) for ticket in tickets}
-        names = self.env["helpdesk.sla.policy"]._sla_reason_names(tickets)
-        names["teams"] = LazyNames(self.env["helpdesk.ticket.team"])
-        ola_names = {config.id: config.name for config in configs}
-        by_id = {config.id: config for config in configs}
-        groups = {}
-        for ticket in tickets:
-            groups.setdefault(ticket.company_id.id, []).append(ticket)
-        for company_id, items in groups.items():
-            rules = [c.rule for c in configs if not c.company_id or c.company_id == company_id]
-            matches = match_many(rules, [ticket._sla_facts() for ticket in items])
-            for ticket, match in zip(items, matches, strict=True):
-                config = by_id.get(match.policy_id)
-                result[ticket.id] = (config, match.reason(names, ola_names) if config else False)
-        return result
+        return {
+            ticket_id: (config, reason if config else False)
+            for ticket_id, (config, reason) in self._sla_match_against(configs, tickets).items()
+        }
 
     @api.model
     def _sla_calendar_key(self, config, team):

@@ -5,9 +5,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from sla_engine.policy import match_many
-
-from .sla_tools import SEQUENCE, LazyNames, PolicyConfig, zone_name
+from .sla_tools import SEQUENCE, PolicyConfig, zone_name
 
 # the configuration version (ir.config_parameter rows, written by SQL only)
 CONFIG_VERSION_KEY = "helpdesk_sla_advanced.config_version"
@@ -182,6 +180,14 @@ class HelpdeskSlaPolicy(models.Model):
         hours: the table says so instead of adding them silently as if they were."""
         Ola = self.env["helpdesk.sla.ola"].with_context(active_test=True)
         priorities = self.env["helpdesk.ticket"]._fields["priority"]._description_selection(self.env)
+
+        def target_for(targets, metric, priority):
+            """The target of ``metric`` for ``priority``, else for every priority (as
+            :meth:`PolicyConfig.target_for`, on the form's unsaved lines too)."""
+            return targets.filtered(
+                lambda t: t.metric == metric and t.priority == priority
+            ) or targets.filtered(lambda t: t.metric == metric and not t.priority)
+
         for policy in self:
             teams = policy.ola_path_team_ids
             if not teams:
@@ -195,10 +201,7 @@ class HelpdeskSlaPolicy(models.Model):
             header += [self.env._("OLAs in all"), ""]
             rows, misfits, other_hours = [], [], {}
             for value, label in priorities:
-                sla = policy.target_ids.filtered(
-                    lambda t, v=value: t.metric == "resolution" and t.priority == v
-                )
-                sla = sla or policy.target_ids.filtered(lambda t: t.metric == "resolution" and not t.priority)
+                sla = target_for(policy.target_ids, "resolution", value)
                 cells, total, missing = [], 0.0, False
                 for team in teams:
                     lineage = [int(x) for x in (team.parent_path or f"{team.id}/").split("/") if x]
@@ -208,12 +211,7 @@ class HelpdeskSlaPolicy(models.Model):
                             and (not o.priority_ids or v in o.priority_ids.mapped("value"))
                         )
                     )[:1]
-                    target = ola.target_ids.filtered(
-                        lambda t, v=value: t.metric == "ownership" and t.priority == v
-                    )
-                    target = target or ola.target_ids.filtered(
-                        lambda t: t.metric == "ownership" and not t.priority
-                    )
+                    target = target_for(ola.target_ids, "ownership", value)
                     if not target:
                         cells.append(self.env._("no OLA"))
                         missing = True
@@ -496,37 +494,7 @@ class HelpdeskSlaPolicy(models.Model):
     def _sla_match_tickets(self, tickets):
         """{ticket id: (PolicyConfig or None, reason)} for ``tickets``: the first active policy
         by sequence whose criteria all match, among those of the ticket's company."""
-        configs = self._sla_config()
-        by_company = {}
-        for ticket in tickets:
-            by_company.setdefault(ticket.company_id.id, []).append(ticket)
-        names = self._sla_reason_names(tickets) if tickets else {}
-        policy_names = {config.id: config.name for config in configs}
-        by_id = {config.id: config for config in configs}
-        result = {}
-        for company_id, items in by_company.items():
-            rules = [c.rule for c in configs if not c.company_id or c.company_id == company_id]
-            matches = match_many(rules, [ticket._sla_facts() for ticket in items])
-            for ticket, match in zip(items, matches, strict=True):
-                config = by_id.get(match.policy_id)
-                result[ticket.id] = (config, match.reason(names, policy_names))
-        return result
-
-    @api.model
-    def _sla_reason_names(self, tickets):
-        """Display names for the values a reason may quote, computed only for the values
-        a reason does quote (a priority change does not name every tag of the ticket)."""
-        Model = self.env
-        priorities = dict(self.env["helpdesk.sla.priority"]._selection_value())
-        return {
-            "customers": LazyNames(Model["res.partner"]),
-            "tiers": LazyNames(Model["helpdesk.sla.tier"]),
-            "teams": LazyNames(Model["helpdesk.ticket.team"]),
-            "categories": LazyNames(Model["helpdesk.ticket.category"]),
-            "tags": LazyNames(Model["helpdesk.ticket.tag"]),
-            "channels": LazyNames(Model["helpdesk.ticket.channel"]),
-            "priorities": priorities,
-        }
+        return self._sla_match_against(self._sla_config(), tickets)
 
     @api.model
     def _sla_criteria_used(self):

@@ -13,6 +13,7 @@ from odoo.tools import SQL
 from sla_engine.policy import TicketFacts
 
 from .sla_tools import (
+    ATTRIBUTED_METRICS,
     MAX_SLA_START_AHEAD,
     METRICS,
     MIN_SLA_START,
@@ -373,13 +374,14 @@ class HelpdeskTicket(models.Model):
             nearest = running.sorted("deadline")[:1]
             ticket.sla_time_left = nearest.time_left if nearest else 0.0
 
-    def _sla_status_search(self, operator, value, status_domain):
+    def _sla_status_search(self, operator, value, status_domain, ola=False):
+        """Tickets with (or without) an active SLA clock (``ola``: OLA clock) in ``status_domain``."""
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
         domain = Domain(
-            "sla_status_ids",
+            "ola_status_ids" if ola else "sla_status_ids",
             "any",
-            Domain("active", "=", True) & Domain("ola_id", "=", False) & status_domain,
+            Domain("active", "=", True) & Domain("ola_id", "!=" if ola else "=", False) & status_domain,
         )
         return domain if (operator == "=") == value else ~domain
 
@@ -432,7 +434,7 @@ class HelpdeskTicket(models.Model):
     @api.depends_context("lang")
     def _compute_sla_attribution(self):
         for ticket in self:
-            clocks = ticket.sla_status_ids.filtered(lambda s: s.metric in ("first_response", "resolution"))
+            clocks = ticket.sla_status_ids.filtered(lambda s: s.metric in ATTRIBUTED_METRICS)
             lines = clocks.filtered("attribution").mapped("attribution")
             ticket.sla_attribution = "\n".join(lines) or False
 
@@ -448,21 +450,11 @@ class HelpdeskTicket(models.Model):
             ticket.ola_breached = ticket.id in breached
             ticket.ola_at_risk = ticket.id in at_risk
 
-    def _ola_status_search(self, operator, value, status_domain):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            return NotImplemented
-        domain = Domain(
-            "ola_status_ids",
-            "any",
-            Domain("active", "=", True) & Domain("ola_id", "!=", False) & status_domain,
-        )
-        return domain if (operator == "=") == value else ~domain
-
     def _search_ola_breached(self, operator, value):
-        return self._ola_status_search(operator, value, self._ola_breached_domain())
+        return self._sla_status_search(operator, value, self._ola_breached_domain(), ola=True)
 
     def _search_ola_at_risk(self, operator, value):
-        return self._ola_status_search(operator, value, self._ola_at_risk_domain())
+        return self._sla_status_search(operator, value, self._ola_at_risk_domain(), ola=True)
 
     # ------------------------------------------------------------ matching
     def _sla_facts(self):
@@ -991,35 +983,14 @@ class HelpdeskTicket(models.Model):
                 status.write({"active": False, "next_action_at": False})
                 return status
             return Status
-        cal_id, tz = self.env["helpdesk.sla.policy"]._sla_calendar_key(config, self)
-        vals = {}
-        if not status.active:
-            vals["active"] = True
-        changed = (
-            status.policy_id.id != config.id
-            or status.target_id.id != target.id
-            or status.contractual_hours != target.contractual_hours
-            or status.internal_hours != target.internal_hours
-            or status.time_kind != target.time_kind
-            or (status.calendar_id.id or 0) != cal_id
-            or status.tz != tz
+        vals, events = status._sla_retarget(
+            "policy_id",
+            config,
+            target,
+            self.env["helpdesk.sla.policy"]._sla_calendar_key(config, self),
+            reason,
+            now,
         )
-        events = []
-        if changed:
-            vals.update(
-                {"policy_id": config.id, "target_id": target.id, "calendar_id": cal_id or False, "tz": tz}
-            )
-            events.append(
-                {
-                    "kind": "target",
-                    "at": now,
-                    "reason": reason or config.name,
-                    "policy_id": config.id,
-                    "contractual_hours": target.contractual_hours,
-                    "internal_hours": target.internal_hours,
-                    "time_kind": target.time_kind,
-                }
-            )
         # the policy's pause stages may have changed: follow the ticket's current stage
         if config.pauses(status.metric) and not self.stage_id.closed:
             should_pause = self.stage_id.id in config.pause_stage_ids

@@ -15,6 +15,7 @@ from sla_engine import plan as escalation_plan
 from .helpdesk_ticket_sla_firing import MAX_ATTEMPTS
 from .resource_calendar import CalendarUnavailable
 from .sla_tools import (
+    ATTRIBUTED_METRICS,
     METRICS,
     STATUS_STATES,
     TIME_KINDS,
@@ -46,18 +47,15 @@ METRIC_ORDER = {key: index for index, (key, _label) in enumerate(METRICS)}
 _planned_triggers = {}
 
 
-def _fmt_hours(value):
-    """A duration as '3 h' or '2 h 30 min' (rounded to the minute)."""
-    minutes = round(value.total_seconds() / 60)
+def _fmt_hours(seconds):
+    """A duration in seconds as '3 h' or '2 h 30 min' (rounded to the minute)."""
+    minutes = round(seconds / 60)
     sign, minutes = ("-" if minutes < 0 else ""), abs(minutes)
     whole, rest = divmod(minutes, 60)
     if not rest:
         return f"{sign}{whole} h"
     return f"{sign}{whole} h {rest:02d} min" if whole else f"{sign}{rest} min"
 
-
-# the SLA clocks whose time is attributed to the teams, once met or breached
-ATTRIBUTED_METRICS = ("first_response", "resolution")
 
 # what a clock's engine events are built from
 ENGINE_EVENT_FIELDS = [
@@ -419,7 +417,7 @@ class HelpdeskTicketSlaStatus(models.Model):
             team_parts = []
             for team_id, worked, olas in data["teams"]:
                 name = Team.browse(team_id).display_name if team_id else self.env._("no team")
-                part = f"{name} {_fmt_hours(timedelta(seconds=worked))}"
+                part = f"{name} {_fmt_hours(worked)}"
                 if olas:
                     part += " ({})".format(
                         ", ".join(
@@ -427,23 +425,18 @@ class HelpdeskTicketSlaStatus(models.Model):
                             if metric == "ownership"
                             else self.env._("pickup %(target)s breached", target=target)
                             for metric, seconds in olas
-                            for target in [_fmt_hours(timedelta(seconds=seconds))]
+                            for target in [_fmt_hours(seconds)]
                         )
                     )
                 team_parts.append(part)
             if data["late"] is not None:
-                verdict = self.env._("breached by %(late)s", late=_fmt_hours(timedelta(seconds=data["late"])))
+                verdict = self.env._("breached by %(late)s", late=_fmt_hours(data["late"]))
             else:
                 verdict = self.env._("met")
             metric = labels.get(status.metric, status.metric)
-            text = f"{metric} {_fmt_hours(timedelta(seconds=data['target']))} {verdict}: " + ", ".join(
-                team_parts
-            )
+            text = f"{metric} {_fmt_hours(data['target'])} {verdict}: " + ", ".join(team_parts)
             if data["pauses"]:
-                pauses = ", ".join(
-                    f"{_fmt_hours(timedelta(seconds=seconds))} ({reason})"
-                    for reason, seconds in data["pauses"]
-                )
+                pauses = ", ".join(f"{_fmt_hours(seconds)} ({reason})" for reason, seconds in data["pauses"])
                 text += "; " + self.env._("paused %(pauses)s", pauses=pauses)
             status.attribution = text
 
@@ -453,7 +446,8 @@ class HelpdeskTicketSlaStatus(models.Model):
         ``(status, engine clock, engine status)``): the working time of each team that owned
         the ticket while the clock counted, from the team visits (the shares add up exactly
         to the clock's working time), the time paused per reason, the team that used the
-        largest share, the OLAs breached meanwhile, and the sentence that says it all."""
+        largest share, the OLAs breached meanwhile, and what the sentence that says it all is
+        written from (``attribution_data``: the sentence is written when read)."""
         if not items:
             return
         Status = self.env["helpdesk.ticket.sla.status"].sudo()
@@ -771,6 +765,36 @@ class HelpdeskTicketSlaStatus(models.Model):
         tickets.modified(["sla_status_ids", "ola_status_ids"])
         return statuses
 
+    def _sla_retarget(self, link, config, target, calendar_key, reason, now):
+        """``(values, events)`` that bring this open clock to ``target`` of ``config`` (an
+        SLA policy, ``link`` "policy_id", or an OLA, "ola_id") on ``calendar_key``: the
+        clock reactivated, and when the target, its durations or its calendar changed, the
+        new ones written and a target event, applied from the start by re-evaluation."""
+        self.ensure_one()
+        cal_id, tz = calendar_key
+        vals = {} if self.active else {"active": True}
+        if (
+            self[link].id == config.id
+            and self.target_id.id == target.id
+            and self.contractual_hours == target.contractual_hours
+            and self.internal_hours == target.internal_hours
+            and self.time_kind == target.time_kind
+            and (self.calendar_id.id or 0) == cal_id
+            and self.tz == tz
+        ):
+            return vals, []
+        vals.update({link: config.id, "target_id": target.id, "calendar_id": cal_id or False, "tz": tz})
+        event = {
+            "kind": "target",
+            "at": now,
+            "reason": reason or config.name,
+            "policy_id": config.id if link == "policy_id" else False,
+            "contractual_hours": target.contractual_hours,
+            "internal_hours": target.internal_hours,
+            "time_kind": target.time_kind,
+        }
+        return vals, [event]
+
     def _sla_values(self, result, now, ladder_times=()):
         """Stored values for an engine ``ClockStatus``; ``ladder_times`` are the instants the
         escalation ladder needs the cron (naive UTC)."""
@@ -807,26 +831,15 @@ class HelpdeskTicketSlaStatus(models.Model):
         }
 
     @staticmethod
-    def _sla_status_of(clock, at):
-        """The engine's ClockStatus of ``clock`` at ``at``, or None when the clock cannot be
-        computed (no clock, an error message instead of a clock, or an engine error)."""
-        if clock is None or isinstance(clock, str):
-            return None
-        try:
-            return clock.status(at)
-        except SlaEngineError:
-            return None
-
-    @staticmethod
-    def _sla_error_of(clock, at):
-        """Why ``clock`` cannot be computed at ``at``."""
+    def _sla_status_or_error(clock, at):
+        """``(the engine's ClockStatus of clock at at, None)``, or ``(None, why it cannot be
+        computed)`` for an error message instead of a clock or an engine error."""
         if isinstance(clock, str):
-            return clock
+            return None, clock
         try:
-            clock.status(at)
+            return clock.status(at), ""
         except SlaEngineError as exc:
-            return str(exc)
-        return ""
+            return None, str(exc)
 
     # ------------------------------------------------------------ live values
     @api.depends("state", "deadline", "working_hours", "time_left_hours")
@@ -873,13 +886,12 @@ class HelpdeskTicketSlaStatus(models.Model):
         clocks = self._sla_clocks() if self.ids else {}
         for status in self:
             clock = clocks.get(status.id)
-            result = status._sla_status_of(clock, at)
             if clock is None:
                 status.explanation = False
-            elif result is None:
-                status.explanation = self.env._(
-                    "This clock cannot be computed: %(error)s", error=status._sla_error_of(clock, at)
-                )
+                continue
+            result, error = status._sla_status_or_error(clock, at)
+            if result is None:
+                status.explanation = self.env._("This clock cannot be computed: %(error)s", error=error)
             else:
                 tz = self.env.user.tz or status.tz or "UTC"
                 try:

@@ -256,8 +256,8 @@ class HelpdeskTicketSlaVisit(models.Model):
         self.ensure_one()
         ticket, members = self.ticket_id, self.team_id.user_ids
         found = []
-        for _team, user, _stage, date_start, _date_end in ticket._sla_periods():
-            if user in members and (not _date_end or _date_end > start):
+        for _team, user, _stage, date_start, date_end in ticket._sla_periods():
+            if user in members and (not date_end or date_end > start):
                 found.append((max(date_start, start), user.name))
                 break
         reply = ticket._sla_first_agent_reply(start, members.partner_id)
@@ -373,40 +373,16 @@ class HelpdeskTicketSlaVisit(models.Model):
                         visit._sla_clock_vals(config, target, metric, visit.date_start, replay=True)
                     )
                     continue
-                cal_id, tz = self.env["helpdesk.sla.ola"]._sla_calendar_key(config, visit.team_id)
-                vals = {} if clock.active else {"active": True}
-                if (
-                    clock.ola_id.id != config.id
-                    or clock.target_id.id != target.id
-                    or clock.contractual_hours != target.contractual_hours
-                    or clock.internal_hours != target.internal_hours
-                    or clock.time_kind != target.time_kind
-                    or (clock.calendar_id.id or 0) != cal_id
-                    or clock.tz != tz
-                ):
-                    vals.update(
-                        {
-                            "ola_id": config.id,
-                            "target_id": target.id,
-                            "calendar_id": cal_id or False,
-                            "tz": tz,
-                        }
-                    )
-                    todo.append(
-                        (
-                            clock,
-                            [
-                                {
-                                    "kind": "target",
-                                    "at": now,
-                                    "reason": reason or config.name,
-                                    "contractual_hours": target.contractual_hours,
-                                    "internal_hours": target.internal_hours,
-                                    "time_kind": target.time_kind,
-                                }
-                            ],
-                        )
-                    )
+                vals, events = clock._sla_retarget(
+                    "ola_id",
+                    config,
+                    target,
+                    self.env["helpdesk.sla.ola"]._sla_calendar_key(config, visit.team_id),
+                    reason,
+                    now,
+                )
+                if events:
+                    todo.append((clock, events))
                 if vals:
                     clock.write(vals)
                     touched |= clock

@@ -70,6 +70,8 @@ METRICS = [
 # (until the team hands the ticket on or it is resolved)
 SLA_METRICS = ("first_response", "next_response", "resolution")
 OLA_METRICS = ("pickup", "ownership")
+# the SLA clocks whose time is attributed to the teams, once met or breached
+ATTRIBUTED_METRICS = ("first_response", "resolution")
 TIME_KINDS = [("business", "Business hours"), ("calendar", "Calendar hours (24/7)")]
 STATUS_STATES = [
     ("pending", "Pending"),
