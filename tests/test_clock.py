@@ -256,12 +256,12 @@ event_lists = st.lists(
 observe = st.integers(min_value=0, max_value=16 * 24 * 4).map(lambda q: BASE + timedelta(minutes=15 * q))
 
 
-def oracle_elapsed(events: list[ClockEvent], at: datetime) -> tuple[timedelta, str]:
-    """Walk minute by minute: count working minutes while started, not paused, not stopped."""
+def oracle_walk(events: list[ClockEvent], at: datetime) -> tuple[list[datetime], str]:
+    """Walk minute by minute: the working minutes counted while started, not paused, not
+    stopped, and the state at ``at``."""
     ordered = sorted(events, key=lambda e: e.at)
     started = paused = stopped = False
-    minute = timedelta(minutes=1)
-    counted = timedelta(0)
+    counted = []
     i = 0
     t = BASE
     while t < at:
@@ -279,9 +279,15 @@ def oracle_elapsed(events: list[ClockEvent], at: datetime) -> tuple[timedelta, s
                 stopped = False
             i += 1
         if started and not paused and not stopped and OFFICE.is_working(t):
-            counted += minute
-        t += minute
+            counted.append(t)
+        t += timedelta(minutes=1)
     return counted, "stopped" if stopped else "paused" if paused else "running" if started else "pending"
+
+
+def oracle_elapsed(events: list[ClockEvent], at: datetime) -> tuple[timedelta, str]:
+    """The working time counted by the minute-by-minute walk, and the state."""
+    counted, state = oracle_walk(events, at)
+    return timedelta(minutes=len(counted)), state
 
 
 @settings(max_examples=150, deadline=None)
@@ -332,33 +338,13 @@ def test_state_agrees_with_elapsed_and_target(events, at):
 
 def oracle_shares(events: list[ClockEvent], at: datetime, owners: list[tuple[datetime, int]]) -> dict:
     """Walk minute by minute: each counted minute goes to the owner of that minute."""
-    ordered = sorted(events, key=lambda e: e.at)
-    started = paused = stopped = False
-    minute = timedelta(minutes=1)
     shares: dict = {}
-    i = 0
-    t = BASE
-    while t < at:
-        while i < len(ordered) and ordered[i].at <= t:
-            kind = ordered[i].kind.value
-            if kind == "start":
-                started = True
-            elif started and kind == "pause" and not stopped:
-                paused = True
-            elif started and kind == "resume":
-                paused = False
-            elif started and kind == "stop":
-                stopped, paused = True, False
-            elif started and kind == "reopen":
-                stopped = False
-            i += 1
-        if started and not paused and not stopped and OFFICE.is_working(t):
-            owner = None
-            for since, who in owners:
-                if since <= t:
-                    owner = who
-            shares[owner] = shares.get(owner, timedelta(0)) + minute
-        t += minute
+    for t in oracle_walk(events, at)[0]:
+        owner = None
+        for since, who in owners:
+            if since <= t:
+                owner = who
+        shares[owner] = shares.get(owner, timedelta(0)) + timedelta(minutes=1)
     return shares
 
 
