@@ -21,9 +21,30 @@ events twice gives the same answer.
   the working time already elapsed (a reopened ticket's resolution clock).
 * ``TARGET`` sets new targets.  They apply retroactively from the start, over
   the same running periods and pauses.  The targets in force for a stopped
-  clock are those of the moment it stopped, so a target already met stays met.
-* ``EXEMPT`` (with a reason) takes the clock out of the SLA; ``UNEXEMPT``
-  brings it back.
+  clock are those of the moment it stopped, so a target already met stays met;
+  a target event after the stop is kept as a note of the explanation (the clock
+  was re-evaluated against it, its outcome stands).
+* ``EXEMPT`` (with a reason) takes the clock out of the SLA from that instant;
+  ``UNEXEMPT`` brings it back from that instant.  A second exemption while
+  exempted is ignored (the first reason stays).
+
+Pauses and exemptions hold the clock independently, and a held clock never
+counts: it counts only while started, not stopped, not paused and not exempted.
+The time it is held is one list of pauses that never overlap, each with its
+reason: an exemption is a pause with the exemption's reason (``Pause.exempted``),
+so exempted time is paused time, never working or calendar elapsed time.  A clock
+exempted while paused ends that pause and is held for the exemption; a pause
+stage entered or left while exempted changes nothing until the exemption is
+lifted, and then the clock is paused again (with the pause's reason) if a pause
+still holds it, or counts on from the lift, keeping the time counted before.
+
+An exempted clock reports the state ``exempted``.  While it is open (not
+stopped) it has no deadline and no breach, whatever it counted before the
+exemption: what it is owed comes back when the exemption is lifted.  A clock
+stopped before or during its exemption keeps its outcome as measured at the stop
+(``stopped_at``, ``deadline``, ``breached_at``, exempted time never counted) and
+reports ``exempted`` until the exemption is lifted; credits and compliance
+leave exempted clocks out.
 
 Breach is strict: a metric reached exactly at its deadline is met.
 
@@ -150,11 +171,13 @@ class ClockEvent:
 
 @dataclass(frozen=True)
 class Pause:
-    """A period during which the clock did not count."""
+    """A period during which the clock did not count: paused, or exempted (``exempted``,
+    with the exemption's reason)."""
 
     start: datetime
     end: datetime | None  # None: still paused
     reason: str
+    exempted: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,15 +189,15 @@ class ClockStatus:
     target: Target
     started_at: datetime | None
     stopped_at: datetime | None  # when the metric was last reached
-    paused: bool
-    pause_reason: str
-    deadline: datetime | None  # contractual; None while paused and not yet overdue
+    paused: bool  # a pause (a waiting stage) holds the clock, exempted or not
+    pause_reason: str  # why it does not count now: the open pause's reason (an exemption's too)
+    deadline: datetime | None  # contractual; None while paused and not yet overdue, or exempted and open
     internal_deadline: datetime | None
     breached_at: datetime | None  # the contractual deadline, when breached
     internal_breached_at: datetime | None
     working_elapsed: timedelta  # counted time (business or calendar, as the target says)
     calendar_elapsed: timedelta  # wall-clock time while counting
-    paused_time: timedelta  # wall-clock time paused
+    paused_time: timedelta  # wall-clock time paused (exempted time included)
     time_left: timedelta  # contractual target minus working_elapsed (negative when overdue)
     internal_time_left: timedelta | None
     segments: tuple[tuple[datetime, datetime | None], ...]  # counting periods, None: still counting
@@ -228,11 +251,18 @@ class ClockStatus:
         lines.append(f"started {fmt(self.started_at)}")
         for start, end in self.segments:
             lines.append(f"counting {fmt(start)} -> {fmt(end) if end else 'now'}")
+        exempted = _ZERO
         for pause in self.pauses:
+            held = "exempted" if pause.exempted else "paused"
             lines.append(
-                f"paused {fmt(pause.start)} -> {fmt(pause.end) if pause.end else 'now'}: {pause.reason}"
+                f"{held} {fmt(pause.start)} -> {fmt(pause.end) if pause.end else 'now'}: {pause.reason}"
             )
-        lines.append(f"elapsed: {_fmt_td(self.working_elapsed)} {kind}, paused {_fmt_td(self.paused_time)}")
+            if pause.exempted:
+                exempted += (pause.end or self.at) - pause.start
+        elapsed = f"elapsed: {_fmt_td(self.working_elapsed)} {kind}, paused {_fmt_td(self.paused_time)}"
+        if exempted:
+            elapsed += f" (exempted {_fmt_td(exempted)})"
+        lines.append(elapsed)
         if self.deadline is not None:
             lines.append(f"deadline {fmt(self.deadline)}")
         if self.internal_deadline is not None:
@@ -343,14 +373,20 @@ class SlaClock:
         return self.calendar if target.business else _always(self.calendar.tz_name)
 
     def _replay(self, at: datetime) -> _Replay:
-        """Apply the events up to ``at``: counting periods, pauses and the target in force."""
+        """Apply the events up to ``at``: counting periods, pauses and the target in force.
+
+        After each event the clock is in one mode: not counting (before the start, after a
+        stop), counting, or held (by an exemption, else by a pause, with its reason). Where
+        the mode changes, the piece of time in progress ends and the next one begins, so
+        counting periods and pauses follow each other and never overlap.
+        """
         _check_aware(at, "at")
         started_at: datetime | None = None
         stopped_at: datetime | None = None
         stopped = paused = exempt = False
-        pause_start: datetime | None = None
         pause_reason = exempt_reason = ""
-        open_since: datetime | None = None
+        mode: tuple[str, str] | None = None  # ("count", ""), ("pause"/"exempt", reason), None
+        since: datetime | None = None  # when the piece of time of ``mode`` began
         segments: list[tuple[datetime, datetime | None]] = []
         pauses: list[Pause] = []
         targets: list[tuple[datetime, Target]] = []
@@ -361,45 +397,53 @@ class SlaClock:
             kind, when = event.kind, event.at
             if kind is EventKind.TARGET:
                 targets.append((when, event.target))
-            elif kind is EventKind.EXEMPT:
+                continue
+            if kind is EventKind.EXEMPT:
                 if not exempt:
                     exempt, exempt_reason = True, event.reason
             elif kind is EventKind.UNEXEMPT:
                 exempt, exempt_reason = False, ""
             elif kind is EventKind.START:
                 if started_at is None:
-                    started_at, open_since = when, when
+                    started_at = when
             elif started_at is None:
                 continue
             elif kind is EventKind.PAUSE:
                 if not paused and not stopped:
-                    paused, pause_start, pause_reason = True, when, event.reason
-                    if open_since is not None:
-                        segments.append((open_since, when))
-                        open_since = None
+                    paused, pause_reason = True, event.reason
             elif kind is EventKind.RESUME:
-                if paused:
-                    pauses.append(Pause(pause_start, when, pause_reason))
-                    paused, pause_start, pause_reason = False, None, ""
-                    open_since = when
+                paused, pause_reason = False, ""
             elif kind is EventKind.STOP:
                 if not stopped:
+                    # a stop ends a pause: paused time is never counted after it
                     stopped, stopped_at = True, when
-                    if paused:
-                        pauses.append(Pause(pause_start, when, pause_reason))
-                        paused, pause_start, pause_reason = False, None, ""
-                    elif open_since is not None:
-                        segments.append((open_since, when))
-                        open_since = None
+                    paused, pause_reason = False, ""
             elif kind is EventKind.REOPEN:
-                if stopped:
-                    stopped = False
-                    open_since = when
+                stopped = False
+            if started_at is None or stopped:
+                new_mode = None
+            elif exempt:
+                new_mode = ("exempt", exempt_reason)
+            elif paused:
+                new_mode = ("pause", pause_reason)
+            else:
+                new_mode = ("count", "")
+            if new_mode == mode:
+                continue
+            if mode is not None:
+                if mode[0] == "count":
+                    segments.append((since, when))
+                else:
+                    pauses.append(Pause(since, when, mode[1], exempted=mode[0] == "exempt"))
+            mode, since = new_mode, when
 
-        if paused:
-            pauses.append(Pause(pause_start, None, pause_reason))
-        if open_since is not None:
-            segments.append((open_since, None))
+        hold_reason = ""
+        if mode is not None:
+            if mode[0] == "count":
+                segments.append((since, None))
+            else:
+                pauses.append(Pause(since, None, mode[1], exempted=mode[0] == "exempt"))
+                hold_reason = mode[1]
 
         effective = stopped_at if stopped else at
         target = self.target
@@ -421,7 +465,7 @@ class SlaClock:
             started_at=started_at,
             stopped_at=stopped_at if stopped else None,
             paused=paused,
-            pause_reason=pause_reason,
+            pause_reason=hold_reason,
             exempt=exempt,
             exempt_reason=exempt_reason,
             segments=segments,
@@ -516,9 +560,11 @@ class SlaClock:
         )
         deadline_for = replay.reach
 
-        deadline = deadline_for(target.contractual) if started_at else None
+        # an open exempted clock owes nothing: no deadline, no breach until it is lifted
+        measured = started_at is not None and (stopped or not exempt)
+        deadline = deadline_for(target.contractual) if measured else None
         internal_deadline = (
-            deadline_for(target.internal) if started_at and target.internal is not None else None
+            deadline_for(target.internal) if measured and target.internal is not None else None
         )
         moment = stopped_at if stopped else at
 
@@ -535,6 +581,12 @@ class SlaClock:
             notes.append(
                 f"targets re-evaluated {changes} time(s), applied from the start; "
                 f"in force: {_fmt_td(target.contractual)}"
+            )
+        after_stop = [new_target for when, new_target in targets if when > effective]
+        if after_stop:
+            notes.append(
+                f"re-evaluated {len(after_stop)} time(s) after it was reached, last against "
+                f"{_fmt_td(after_stop[-1].contractual)}: the outcome stands"
             )
         if exempt:
             state = ClockState.EXEMPTED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sla_engine import ClockError, ClockEvent, ClockState, SlaClock, Target, WorkingCalendar
+from sla_engine import ClockError, ClockEvent, ClockState, Pause, SlaClock, Target, WorkingCalendar
 from sla_engine.errors import NaiveDatetimeError
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -161,6 +162,177 @@ def test_exempted_clock_reports_exempted_with_reason():
     assert status.exempt_reason == "force majeure"
 
 
+# 24 h of calendar time (24/7)
+DAY = Target(24 * H, business=False)
+
+
+def test_exemption_stops_the_clock_from_the_moment_it_is_given():
+    # exempted after 1 h; 29 h later it has still counted 1 h and owes nothing
+    events = [ev("start", paris(2025, 3, 7, 9)), ev("exempt", paris(2025, 3, 7, 10), "force majeure")]
+    status = SlaClock(OFFICE, DAY, events).status(paris(2025, 3, 8, 15))
+    assert status.state is ClockState.EXEMPTED
+    assert status.working_elapsed == status.calendar_elapsed == H
+    assert status.paused_time == 29 * H
+    assert status.pauses == (Pause(paris(2025, 3, 7, 10), None, "force majeure", exempted=True),)
+    assert status.pause_reason == "force majeure" and not status.paused
+    assert status.deadline is status.internal_deadline is status.breached_at is None
+    assert status.time_left == 23 * H
+
+
+def test_lifting_an_exemption_counts_on_from_the_lift_with_the_time_left():
+    events = [
+        ev("start", paris(2025, 3, 7, 9)),
+        ev("exempt", paris(2025, 3, 7, 10), "force majeure"),
+        ev("unexempt", paris(2025, 3, 8, 15), "power back"),
+    ]
+    status = SlaClock(OFFICE, DAY, events).status(paris(2025, 3, 8, 16))
+    assert status.state is ClockState.RUNNING
+    assert status.working_elapsed == 2 * H
+    assert status.deadline == paris(2025, 3, 9, 14)  # 23 h from the lift
+    assert status.pauses == (Pause(paris(2025, 3, 7, 10), paris(2025, 3, 8, 15), "force majeure", True),)
+
+
+def test_exemption_on_business_hours_keeps_the_working_time_before_it():
+    # Friday 09:00-11:00 counted, exempted until Tuesday 10:00: 6 h left from then
+    events = [
+        ev("start", paris(2025, 3, 7, 9)),
+        ev("exempt", paris(2025, 3, 7, 11), "force majeure"),
+        ev("unexempt", paris(2025, 3, 11, 10)),
+    ]
+    clock = SlaClock(OFFICE, EIGHT, events)
+    during = clock.status(paris(2025, 3, 11, 9, 30))
+    assert during.working_elapsed == 2 * H
+    assert during.deadline is None
+    after = clock.status(paris(2025, 3, 11, 10))
+    assert after.deadline == paris(2025, 3, 11, 17)  # 10-12 and 13-17
+    assert after.internal_deadline == paris(2025, 3, 11, 15)
+
+
+def test_overdue_clock_exempted_has_no_deadline_or_breach_until_lifted():
+    events = [ev("start", paris(2025, 3, 7, 9)), ev("exempt", paris(2025, 3, 12, 9), "force majeure")]
+    status = SlaClock(OFFICE, EIGHT, events).status(paris(2025, 3, 14))
+    assert status.state is ClockState.EXEMPTED
+    assert status.deadline is status.breached_at is status.internal_breached_at is None
+    lifted = SlaClock(OFFICE, EIGHT, [*events, ev("unexempt", paris(2025, 3, 14))]).status(paris(2025, 3, 14))
+    assert lifted.state is ClockState.BREACHED
+    assert lifted.breached_at == paris(2025, 3, 11, 10)  # 7 h on Friday, 1 h on Tuesday
+
+
+def test_exemption_while_paused_holds_the_clock_once():
+    events = [
+        ev("start", paris(2025, 3, 7, 9)),
+        ev("pause", paris(2025, 3, 7, 10), "waiting for customer"),
+        ev("exempt", paris(2025, 3, 7, 12), "force majeure"),
+    ]
+    status = SlaClock(OFFICE, DAY, events).status(paris(2025, 3, 7, 15))
+    assert status.state is ClockState.EXEMPTED
+    assert status.paused and status.pause_reason == "force majeure"
+    assert status.pauses == (
+        Pause(paris(2025, 3, 7, 10), paris(2025, 3, 7, 12), "waiting for customer"),
+        Pause(paris(2025, 3, 7, 12), None, "force majeure", exempted=True),
+    )
+    assert status.paused_time == 5 * H  # not 5 h paused + 3 h exempted
+    assert status.working_elapsed == H
+
+
+def test_lift_while_the_stage_still_pauses_stays_paused():
+    events = [
+        ev("start", paris(2025, 3, 7, 9)),
+        ev("pause", paris(2025, 3, 7, 10), "waiting for customer"),
+        ev("exempt", paris(2025, 3, 7, 12), "force majeure"),
+        ev("unexempt", paris(2025, 3, 7, 14)),
+    ]
+    status = SlaClock(OFFICE, DAY, events).status(paris(2025, 3, 7, 15))
+    assert status.state is ClockState.PAUSED
+    assert status.pause_reason == "waiting for customer"
+    assert [(p.start.hour, p.end and p.end.hour, p.reason) for p in status.pauses] == [
+        (10, 12, "waiting for customer"),
+        (12, 14, "force majeure"),
+        (14, None, "waiting for customer"),
+    ]
+    assert status.working_elapsed == H
+    assert status.paused_time == 5 * H
+    assert status.deadline is None
+
+
+def test_pause_stage_left_while_exempted_counts_from_the_lift():
+    events = [
+        ev("start", paris(2025, 3, 7, 9)),
+        ev("exempt", paris(2025, 3, 7, 10), "force majeure"),
+        ev("pause", paris(2025, 3, 7, 11), "waiting for customer"),
+        ev("resume", paris(2025, 3, 7, 12)),
+        ev("unexempt", paris(2025, 3, 7, 13)),
+    ]
+    status = SlaClock(OFFICE, DAY, events).status(paris(2025, 3, 7, 14))
+    assert status.state is ClockState.RUNNING
+    assert status.working_elapsed == 2 * H  # 09-10 and 13-14
+    assert status.pauses == (Pause(paris(2025, 3, 7, 10), paris(2025, 3, 7, 13), "force majeure", True),)
+
+
+def test_exempting_a_met_clock_keeps_its_outcome_and_reports_exempted():
+    events = [
+        ev("start", paris(2025, 3, 7, 9)),
+        ev("stop", paris(2025, 3, 7, 15)),
+        ev("exempt", paris(2025, 3, 11, 9), "force majeure"),
+    ]
+    status = SlaClock(OFFICE, EIGHT, events).status(paris(2025, 3, 20))
+    assert status.state is ClockState.EXEMPTED
+    assert status.stopped_at == paris(2025, 3, 7, 15)
+    assert status.working_elapsed == 5 * H
+    assert status.breached_at is None
+    assert status.pauses == ()  # a stopped clock is not held: no pause
+    lifted = SlaClock(OFFICE, EIGHT, [*events, ev("unexempt", paris(2025, 3, 12))]).status(paris(2025, 3, 20))
+    assert lifted.state is ClockState.MET
+
+
+def test_exempting_a_breached_clock_keeps_its_breach_recorded():
+    events = [
+        ev("start", paris(2025, 3, 7, 9)),
+        ev("stop", paris(2025, 3, 12, 9)),
+        ev("exempt", paris(2025, 3, 13, 9), "force majeure"),
+    ]
+    status = SlaClock(OFFICE, EIGHT, events).status(paris(2025, 3, 20))
+    assert status.state is ClockState.EXEMPTED
+    assert status.breached_at == status.deadline == paris(2025, 3, 11, 10)
+    assert status.stopped_at == paris(2025, 3, 12, 9)
+
+
+def test_closing_an_exempted_clock_never_counts_the_exemption():
+    events = [
+        ev("start", paris(2025, 3, 7, 9)),
+        ev("exempt", paris(2025, 3, 7, 10), "force majeure"),
+        ev("stop", paris(2025, 3, 14, 9)),
+    ]
+    status = SlaClock(OFFICE, EIGHT, events).status(paris(2025, 3, 20))
+    assert status.state is ClockState.EXEMPTED
+    assert status.working_elapsed == H
+    assert status.pauses[-1].end == paris(2025, 3, 14, 9)
+    lifted = SlaClock(OFFICE, EIGHT, [*events, ev("unexempt", paris(2025, 3, 15))]).status(paris(2025, 3, 20))
+    assert lifted.state is ClockState.MET
+
+
+def test_reopening_an_exempted_clock_keeps_it_held():
+    events = [
+        ev("start", paris(2025, 3, 7, 9)),
+        ev("stop", paris(2025, 3, 7, 10)),
+        ev("exempt", paris(2025, 3, 7, 11), "force majeure"),
+        ev("reopen", paris(2025, 3, 11, 9)),
+    ]
+    status = SlaClock(OFFICE, EIGHT, events).status(paris(2025, 3, 11, 12))
+    assert status.state is ClockState.EXEMPTED
+    assert status.working_elapsed == H
+    assert status.deadline is None
+    assert status.pauses == (Pause(paris(2025, 3, 11, 9), None, "force majeure", exempted=True),)
+
+
+def test_exemption_before_the_start_holds_it_from_the_start():
+    events = [ev("exempt", paris(2025, 3, 7, 8), "force majeure"), ev("start", paris(2025, 3, 7, 9))]
+    status = SlaClock(OFFICE, DAY, events).status(paris(2025, 3, 7, 12))
+    assert status.working_elapsed == timedelta(0)
+    assert status.segments == ()
+    assert status.pauses == (Pause(paris(2025, 3, 7, 9), None, "force majeure", exempted=True),)
+
+
 def test_lifting_an_exemption_restores_the_measured_state():
     events = [
         ev("start", paris(2025, 3, 7, 9)),
@@ -168,6 +340,29 @@ def test_lifting_an_exemption_restores_the_measured_state():
         ev("unexempt", paris(2025, 3, 7, 11)),
     ]
     assert SlaClock(OFFICE, EIGHT, events).status(paris(2025, 3, 20)).state is ClockState.BREACHED
+
+
+def test_explain_lists_the_exemption_with_its_reason():
+    events = [ev("start", paris(2025, 3, 7, 9)), ev("exempt", paris(2025, 3, 7, 10), "force majeure")]
+    text = "\n".join(SlaClock(OFFICE, DAY, events).status(paris(2025, 3, 8, 15)).explain("Europe/Paris"))
+    assert "exempted Fri 2025-03-07 10:00 CET -> now: force majeure" in text
+    assert "elapsed: 1h00 calendar, paused 29h00 (exempted 29h00)" in text
+    assert "state: exempted" in text
+    assert "deadline" not in text
+
+
+def test_target_after_the_stop_is_explained_and_the_outcome_stands():
+    events = [
+        ev("start", paris(2025, 3, 3, 9)),
+        ev("stop", paris(2025, 3, 3, 15)),
+        ev("target", paris(2025, 3, 4, 9), "policy edited", target=Target(1 * H)),
+    ]
+    status = SlaClock(OFFICE, EIGHT, events).status(paris(2025, 3, 5))
+    assert status.state is ClockState.MET
+    assert status.target == EIGHT
+    assert (
+        "re-evaluated 1 time(s) after it was reached, last against 1h00: the outcome stands" in status.notes
+    )
 
 
 def test_clock_before_start_is_pending():
@@ -246,48 +441,90 @@ def test_naive_event_time_is_refused():
 
 # ---------------------------------------------------------------- properties
 BASE = paris(2025, 3, 3, 8)  # Monday, a week before the holiday
-KINDS = ["start", "pause", "resume", "stop", "reopen"]
+KINDS = ["start", "pause", "resume", "stop", "reopen", "exempt", "unexempt"]
+REASONS = {"pause": "waiting", "exempt": "force majeure"}  # what holds the clock, by kind
 
 event_lists = st.lists(
     st.tuples(st.sampled_from(KINDS), st.integers(min_value=0, max_value=14 * 24 * 4)),
     min_size=1,
     max_size=12,
-).map(lambda items: [ev(k, BASE + timedelta(minutes=15 * q), "r") for k, q in items])
+).map(lambda items: [ev(k, BASE + timedelta(minutes=15 * q), REASONS.get(k, "r")) for k, q in items])
 observe = st.integers(min_value=0, max_value=16 * 24 * 4).map(lambda q: BASE + timedelta(minutes=15 * q))
 
 
-def oracle_walk(events: list[ClockEvent], at: datetime) -> tuple[list[datetime], str]:
-    """Walk minute by minute: the working minutes counted while started, not paused, not
-    stopped, and the state at ``at``."""
-    ordered = sorted(events, key=lambda e: e.at)
-    started = paused = stopped = False
-    counted = []
+@dataclass
+class Walk:
+    """What the minute-by-minute walk found up to an instant."""
+
+    counted: list[datetime]  # the working minutes counted
+    wall: int  # minutes counting, working or not (calendar elapsed)
+    held: dict[str, int]  # minutes held, by reason: paused, or exempted (the exemption wins)
+    exempted: int  # minutes held by an exemption
+    state: str  # pending, running, paused, stopped or exempted
+
+
+def oracle_walk(events: list[ClockEvent], at: datetime) -> Walk:
+    """Walk minute by minute with a flag per event kind: a minute counts while started, not
+    paused, not stopped and not exempted; a minute after the start and before a stop that
+    does not count is held, for the exemption's reason when exempted, else the pause's."""
+    ordered = sorted(dict.fromkeys(events), key=lambda e: e.at)  # an event given twice counts once
+    flags = {"started": False, "paused": False, "stopped": False, "exempt": False}
+    reasons = {"pause": "", "exempt": ""}
+
+    def apply(event: ClockEvent) -> None:
+        kind, started = event.kind.value, flags["started"]
+        if kind == "exempt" and not flags["exempt"]:
+            flags["exempt"], reasons["exempt"] = True, event.reason
+        elif kind == "unexempt":
+            flags["exempt"] = False
+        elif kind == "start":
+            flags["started"] = True
+        elif started and kind == "pause" and not flags["stopped"] and not flags["paused"]:
+            flags["paused"], reasons["pause"] = True, event.reason
+        elif started and kind == "resume":
+            flags["paused"] = False
+        elif started and kind == "stop":
+            flags["stopped"], flags["paused"] = True, False
+        elif started and kind == "reopen":
+            flags["stopped"] = False
+
+    walk = Walk([], 0, {}, 0, "pending")
     i = 0
     t = BASE
-    while t < at:
+    while t <= at:  # the events at `at` too, for the state
         while i < len(ordered) and ordered[i].at <= t:
-            kind = ordered[i].kind.value
-            if kind == "start":
-                started = True
-            elif started and kind == "pause" and not stopped:
-                paused = True
-            elif started and kind == "resume":
-                paused = False
-            elif started and kind == "stop":
-                stopped, paused = True, False
-            elif started and kind == "reopen":
-                stopped = False
+            apply(ordered[i])
             i += 1
-        if started and not paused and not stopped and OFFICE.is_working(t):
-            counted.append(t)
+        if t == at:
+            break
+        if flags["started"] and not flags["stopped"]:
+            if flags["exempt"] or flags["paused"]:
+                reason = reasons["exempt"] if flags["exempt"] else reasons["pause"]
+                walk.held[reason] = walk.held.get(reason, 0) + 1
+                walk.exempted += flags["exempt"]
+            else:
+                walk.wall += 1
+                if OFFICE.is_working(t):
+                    walk.counted.append(t)
         t += timedelta(minutes=1)
-    return counted, "stopped" if stopped else "paused" if paused else "running" if started else "pending"
+    walk.state = (
+        "exempted"
+        if flags["exempt"]
+        else "stopped"
+        if flags["stopped"]
+        else "paused"
+        if flags["paused"]
+        else "running"
+        if flags["started"]
+        else "pending"
+    )
+    return walk
 
 
 def oracle_elapsed(events: list[ClockEvent], at: datetime) -> tuple[timedelta, str]:
     """The working time counted by the minute-by-minute walk, and the state."""
-    counted, state = oracle_walk(events, at)
-    return timedelta(minutes=len(counted)), state
+    walk = oracle_walk(events, at)
+    return timedelta(minutes=len(walk.counted)), walk.state
 
 
 @settings(max_examples=150, deadline=None)
@@ -297,6 +534,42 @@ def test_elapsed_matches_a_minute_by_minute_walk(events, at):
     counted, _ = oracle_elapsed(events, at)
     assert status.working_elapsed == counted
     assert status.time_left == 40 * H - counted
+
+
+@settings(max_examples=300, deadline=None)
+@given(event_lists, observe)
+def test_wall_paused_and_exempted_time_match_the_walk_without_overlap(events, at):
+    status = SlaClock(OFFICE, Target(40 * H), events).status(at)
+    walk = oracle_walk(events, at)
+    minutes = lambda n: timedelta(minutes=n)  # noqa: E731
+    assert status.calendar_elapsed == minutes(walk.wall)
+    assert status.paused_time == minutes(sum(walk.held.values()))
+    by_reason = {}
+    for pause in status.pauses:
+        by_reason[pause.reason] = by_reason.get(pause.reason, timedelta(0)) + (pause.end or at) - pause.start
+    assert {k: v for k, v in by_reason.items() if v} == {k: minutes(v) for k, v in walk.held.items()}
+    exempted = sum(((p.end or at) - p.start for p in status.pauses if p.exempted), timedelta(0))
+    assert exempted == minutes(walk.exempted)
+    # counting periods and pauses follow each other: no instant is counted twice
+    pieces = sorted(
+        [(start, end or at) for start, end in status.segments]
+        + [(p.start, p.end or at) for p in status.pauses]
+    )
+    assert all(end <= next_start for (_, end), (next_start, _) in zip(pieces, pieces[1:]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(event_lists, observe)
+def test_state_matches_the_walk(events, at):
+    status = SlaClock(OFFICE, EIGHT, events).status(at)
+    expected = {
+        "pending": {ClockState.PENDING},
+        "running": {ClockState.RUNNING, ClockState.BREACHED},
+        "paused": {ClockState.PAUSED, ClockState.BREACHED},
+        "stopped": {ClockState.MET, ClockState.BREACHED},
+        "exempted": {ClockState.EXEMPTED},
+    }[oracle_walk(events, at).state]
+    assert status.state in expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -311,13 +584,13 @@ def test_applying_the_same_events_twice_gives_the_same_status(events, at):
 @given(event_lists, observe)
 def test_deadline_is_where_counted_time_reaches_the_target(events, at):
     status = SlaClock(OFFICE, EIGHT, events).status(at)
-    if status.deadline is None or status.state is ClockState.MET:
-        return
+    if status.deadline is None or (status.stopped_at is not None and status.breached_at is None):
+        return  # reached in time: the deadline is the one it would have had
     # the deadline projects the events known at `at`; later events may move it
     known = [e for e in events if e.at <= at]
     later = SlaClock(OFFICE, EIGHT, known).status(status.deadline)
     assert later.working_elapsed == EIGHT.contractual
-    if status.state is ClockState.BREACHED:
+    if status.breached_at is not None:
         assert status.breached_at == status.deadline < at or status.stopped_at > status.deadline
 
 
@@ -331,15 +604,39 @@ def test_state_agrees_with_elapsed_and_target(events, at):
         assert status.working_elapsed >= EIGHT.contractual
     elif status.state is ClockState.MET:
         assert status.working_elapsed <= EIGHT.contractual
+    elif status.state is ClockState.EXEMPTED:
+        assert status.exempt_reason == REASONS["exempt"]
+        if status.stopped_at is None:  # open: nothing owed, nothing missed while exempted
+            assert status.deadline is status.internal_deadline is None
+            assert status.breached_at is status.internal_breached_at is None
     else:
         assert status.working_elapsed <= EIGHT.contractual
         assert (status.state is ClockState.PAUSED) == status.paused
 
 
+@settings(max_examples=300, deadline=None)
+@given(event_lists, observe, st.integers(min_value=0, max_value=14 * 24 * 4))
+def test_an_exemption_lifted_at_once_changes_nothing(events, at, quarter):
+    # exempting and lifting at the same instant holds the clock for no time at all
+    when = BASE + timedelta(minutes=15 * quarter)
+    blip = [ev("exempt", when, "force majeure"), ev("unexempt", when)]
+    clock = SlaClock(OFFICE, EIGHT, events)
+    if clock.status(when).state is ClockState.EXEMPTED or any(e.at == when for e in events):
+        return  # already exempted there, the lift would end that exemption
+    plain = clock.status(at)
+    status = SlaClock(OFFICE, EIGHT, events + blip).status(at)
+    assert (status.working_elapsed, status.deadline, status.state, status.breached_at) == (
+        plain.working_elapsed,
+        plain.deadline,
+        plain.state,
+        plain.breached_at,
+    )
+
+
 def oracle_shares(events: list[ClockEvent], at: datetime, owners: list[tuple[datetime, int]]) -> dict:
     """Walk minute by minute: each counted minute goes to the owner of that minute."""
     shares: dict = {}
-    for t in oracle_walk(events, at)[0]:
+    for t in oracle_walk(events, at).counted:
         owner = None
         for since, who in owners:
             if since <= t:
