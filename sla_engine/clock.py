@@ -249,10 +249,14 @@ class ClockStatus:
         if self.started_at is None:
             return [*lines, "not started"]
         lines.append(f"started {fmt(self.started_at)}")
+        # a period that ended where it began (a pause or an exemption at the start) says nothing
         for start, end in self.segments:
-            lines.append(f"counting {fmt(start)} -> {fmt(end) if end else 'now'}")
+            if end != start:
+                lines.append(f"counting {fmt(start)} -> {fmt(end) if end else 'now'}")
         exempted = _ZERO
         for pause in self.pauses:
+            if pause.end == pause.start:
+                continue
             held = "exempted" if pause.exempted else "paused"
             lines.append(
                 f"{held} {fmt(pause.start)} -> {fmt(pause.end) if pause.end else 'now'}: {pause.reason}"

@@ -351,6 +351,20 @@ def test_explain_lists_the_exemption_with_its_reason():
     assert "deadline" not in text
 
 
+def test_explain_leaves_out_periods_that_ended_where_they_began():
+    at = paris(2025, 3, 7, 9)
+    events = [
+        ev("start", at),
+        ev("exempt", at, "force majeure"),
+        ev("unexempt", at),
+        ev("pause", at, "waiting"),
+    ]
+    lines = SlaClock(OFFICE, DAY, events).status(paris(2025, 3, 7, 10)).explain("Europe/Paris")
+    assert [line.split(" ")[0] for line in lines if line.startswith(("counting", "paused", "exempted"))] == [
+        "paused"
+    ]
+
+
 def test_target_after_the_stop_is_explained_and_the_outcome_stands():
     events = [
         ev("start", paris(2025, 3, 3, 9)),
