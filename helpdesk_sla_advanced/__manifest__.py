@@ -4,7 +4,7 @@
     "name": "Helpdesk Advanced SLA",
     "summary": "Tiered SLA policies, first/next response and resolution clocks "
     "on working calendars, pauses, re-evaluation and exemptions",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "After-Sales",
     "website": "https://github.com/OCA/helpdesk",
     "author": "helpdesk_sla_advanced developers, Odoo Community Association (OCA)",

@@ -413,8 +413,13 @@ class HelpdeskTicket(models.Model):
         )
 
     def _search_sla_paused(self, operator, value):
+        # as computed: an exempted clock is held by its exemption, whatever its stage
         return self._sla_status_search(
-            operator, value, Domain("paused", "=", True) & Domain("reached_at", "=", False)
+            operator,
+            value,
+            Domain("paused", "=", True)
+            & Domain("reached_at", "=", False)
+            & Domain("state", "!=", "exempted"),
         )
 
     # ------------------------------------------------------------ OLA flags
@@ -917,9 +922,48 @@ class HelpdeskTicket(models.Model):
             events.append({"kind": "stop", "at": start, "reason": self.stage_id.name})
         elif config.pauses(metric) and self.stage_id.id in config.pause_stage_ids:
             events.append({"kind": "pause", "at": start, "reason": self.stage_id.name})
-        if self.sla_exempt:
-            events.append({"kind": "exempt", "at": start, "reason": self.sla_exempt_reason or ""})
+        events += self._sla_exemption_events(start, history=replay)
         return new_clock_vals(self, target, metric, cycle, (cal_id, tz), start, events, policy_id=config.id)
+
+    def _sla_exemption_events(self, start, history=True):
+        """Exempt and unexempt events of a new clock that starts at ``start``.
+
+        With ``history`` (a clock created after the fact), the ticket's exemptions as its
+        other SLA clocks recorded them, each from the moment it was given or lifted (one in
+        force at ``start`` is given at ``start``), so that the new clock is held exactly
+        when the others were; an exemption in force the history does not show (and, without
+        history, the ticket's current one) holds it from ``start``."""
+        self.ensure_one()
+        events = []
+        exempt, reason = False, ""
+        if history and self.id:
+            recorded = (
+                self.env["helpdesk.ticket.sla.event"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_fetch(
+                    Domain(
+                        "status_id", "any", Domain("ticket_id", "=", self.id) & Domain("ola_id", "=", False)
+                    )
+                    & Domain("kind", "in", ("exempt", "unexempt")),
+                    ["kind", "at", "reason"],
+                    order="at, id",
+                )
+            )
+            for event in recorded:  # each clock has the same events: keep the changes only
+                if (event.kind == "exempt") == exempt:
+                    continue
+                exempt, reason = event.kind == "exempt", event.reason or ""
+                if event.at > start:
+                    events.append({"kind": event.kind, "at": event.at, "reason": reason})
+                elif exempt:
+                    events = [{"kind": "exempt", "at": start, "reason": reason}]
+                else:
+                    events = []
+        if self.sla_exempt and not exempt:
+            at = max([start, *(event["at"] for event in events)])
+            events.append({"kind": "exempt", "at": at, "reason": self.sla_exempt_reason or ""})
+        return events
 
     def _sla_replay(self, config, metric, start):
         """Pause and stop events of a clock created after the fact, from the ticket's history."""
@@ -1134,24 +1178,36 @@ class HelpdeskTicket(models.Model):
         if not self._sla_is_manager():
             raise AccessError(self.env._("Only SLA managers can %(what)s.", what=what))
 
-    def _sla_exempt(self, reason, exempt=True):
-        """Exempt these tickets from their SLA (or lift the exemption), with a reason, logged."""
-        self._sla_check_manager(
-            self.env._("exempt tickets from their SLA") if exempt else self.env._("lift an SLA exemption")
-        )
-        reason = (reason or "").strip()
-        if not reason:
+    @api.model
+    def _sla_exempt_reason(self, reason):
+        """``reason`` without its surrounding blanks; a ValidationError naming the field
+        when nothing is left (an exemption, and its lifting, is kept with its reason)."""
+        cleaned = str(reason).strip() if reason else ""
+        if not cleaned:
             raise ValidationError(
                 self.env._(
                     "Exemption Reason is required: an exemption is kept in the ticket's history "
                     "(got %(value)s).",
-                    value=repr(reason),
+                    value=repr(reason if reason else ""),
                 )
             )
+        return cleaned
+
+    def _sla_exempt(self, reason, exempt=True):
+        """Exempt these tickets from their SLA (or lift the exemption), with a reason, logged.
+
+        Each active SLA clock of the tickets gets an exempt (or unexempt) event now: the
+        engine holds an exempted clock like a pause from that instant (no deadline, no
+        breach while it is open) and a lifted one counts on from the lift."""
+        self._sla_check_manager(
+            self.env._("exempt tickets from their SLA") if exempt else self.env._("lift an SLA exemption")
+        )
+        reason = self._sla_exempt_reason(reason)
         now = self._sla_now()
         kind = "exempt" if exempt else "unexempt"
         tickets = self.sudo().filtered(lambda t: t.sla_exempt != exempt)
-        touched = self.env["helpdesk.ticket.sla.status"]
+        # the module's own bookkeeping (a lifted clock may be attributed again): as superuser
+        touched = self.env["helpdesk.ticket.sla.status"].sudo()
         for ticket in tickets:
             for status in ticket.sla_status_ids.filtered("active"):
                 ticket._sla_add_events(status, [{"kind": kind, "at": now, "reason": reason}])

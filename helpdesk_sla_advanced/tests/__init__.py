@@ -2,6 +2,7 @@ from . import test_adversarial
 from . import test_batch
 from . import test_demo
 from . import test_escalation
+from . import test_exemption
 from . import test_ola
 from . import test_policy_matching
 from . import test_security

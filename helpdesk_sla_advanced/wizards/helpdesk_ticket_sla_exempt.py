@@ -1,6 +1,6 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HelpdeskTicketSlaExempt(models.TransientModel):
@@ -11,7 +11,14 @@ class HelpdeskTicketSlaExempt(models.TransientModel):
     exempt = fields.Boolean(
         default=True, help="Exempt the tickets; clear it to lift their exemption instead."
     )
-    reason = fields.Char(required=True, help="Kept in the history of every clock of the tickets.")
+    # required in the form; checked here so that a blank reason is a ValidationError naming
+    # the field, whatever the entry point, not a database error
+    reason = fields.Char(string="Exemption Reason", help="Kept in the history of every clock of the tickets.")
+
+    @api.constrains("reason")
+    def _check_reason(self):
+        for wizard in self:
+            self.env["helpdesk.ticket"]._sla_exempt_reason(wizard.reason)
 
     def action_confirm(self):
         self.ensure_one()
