@@ -1021,7 +1021,13 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         Status = self.env["helpdesk.ticket.sla.status"]
         if status.reached_at:
-            return Status  # reached: its verdict stays, whatever the new targets
+            # reached: its verdict stays, whatever the new targets; it records that it was
+            # re-evaluated, and against which target, when that target is a new one
+            if target:
+                event = status._sla_reached_target_event(config, target, reason, now)
+                if event:
+                    self._sla_add_events(status, [event])
+            return Status
         if not target:
             if status.active:
                 status.write({"active": False, "next_action_at": False})

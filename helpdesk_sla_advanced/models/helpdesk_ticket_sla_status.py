@@ -795,6 +795,44 @@ class HelpdeskTicketSlaStatus(models.Model):
         }
         return vals, [event]
 
+    def _sla_reached_target_event(self, config, target, reason, now):
+        """The target event that records a re-evaluation of this reached SLA clock against
+        ``target`` of the policy ``config``, or None when nothing is new: the clock was
+        measured against that target, or its last re-evaluation recorded it already.
+        The event comes after the stop: the engine keeps the outcome and explains it."""
+        self.ensure_one()
+        new = (config.id, target.contractual_hours, target.internal_hours or 0.0, target.time_kind)
+
+        def key(policy_id, contractual, internal, time_kind):
+            return (policy_id, contractual, internal or 0.0, time_kind)
+
+        if key(self.policy_id.id, self.contractual_hours, self.internal_hours, self.time_kind) == new:
+            return None
+        last = (
+            self.env["helpdesk.ticket.sla.event"]
+            .sudo()
+            .search_fetch(
+                [("status_id", "=", self.id), ("kind", "in", ("start", "target"))],
+                ["policy_id", "contractual_hours", "internal_hours", "time_kind"],
+                order="at desc, id desc",
+                limit=1,
+            )
+        )
+        if (
+            last
+            and key(last.policy_id.id, last.contractual_hours, last.internal_hours, last.time_kind) == new
+        ):
+            return None
+        return {
+            "kind": "target",
+            "at": now,
+            "reason": reason or config.name,
+            "policy_id": config.id,
+            "contractual_hours": target.contractual_hours,
+            "internal_hours": target.internal_hours,
+            "time_kind": target.time_kind,
+        }
+
     def _sla_values(self, result, now, ladder_times=()):
         """Stored values for an engine ``ClockStatus``; ``ladder_times`` are the instants the
         escalation ladder needs the cron (naive UTC)."""

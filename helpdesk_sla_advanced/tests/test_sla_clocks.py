@@ -219,6 +219,44 @@ class TestReevaluation(SlaCase):
         self.assertEqual(clock.state, "met")
         self.assertEqual(clock.contractual_hours, 4.0)
 
+    def _met_ticket_with_a_new_target(self):
+        """First response met in 3 h of 4; then its target is edited to 1 h and the
+        re-evaluation cron applies the edit."""
+        ticket = self._ticket()
+        self._reply(ticket, "2025-03-11 11:00:00")
+        with freeze_time("2025-03-11 12:00:00"):
+            self.premium.target_ids.filtered(lambda t: t.metric == "first_response").write(
+                {"contractual_hours": 1, "internal_hours": 0}
+            )
+            self.env["helpdesk.ticket"]._cron_sla_reevaluate()
+        return ticket
+
+    def test_reevaluation_records_the_target_on_a_met_clock_and_keeps_it_met(self):
+        ticket = self._met_ticket_with_a_new_target()
+        clock = self._clock(ticket, "first_response")
+        self.assertEqual((clock.state, clock.contractual_hours), ("met", 4.0))
+        event = clock.event_ids.sorted(lambda e: (e.at, e.id))[-1]
+        self.assertEqual(
+            (event.kind, event.at, event.policy_id, event.contractual_hours),
+            ("target", utc(2025, 3, 11, 12, 0), self.premium, 1.0),
+        )
+
+    def test_explanation_says_a_met_clock_was_re_evaluated_and_against_what(self):
+        ticket = self._met_ticket_with_a_new_target()
+        explanation = self._clock(ticket, "first_response").explanation
+        self.assertIn(
+            "re-evaluated 1 time(s) after it was reached, last against 1h00: the outcome stands", explanation
+        )
+        self.assertIn("state: met", explanation)
+
+    def test_a_met_clock_records_the_same_target_once(self):
+        ticket = self._met_ticket_with_a_new_target()
+        for at in ("2025-03-11 13:00:00", "2025-03-11 14:00:00"):
+            with freeze_time(at):
+                ticket.with_user(self.manager).action_sla_recompute()
+        clock = self._clock(ticket, "first_response")
+        self.assertEqual(len(clock.event_ids.filtered(lambda e: e.kind == "target")), 1)
+
     def test_customer_change_switches_policy_and_says_why(self):
         ticket = self._ticket()
         self.assertEqual(ticket.sla_policy_id, self.premium)
