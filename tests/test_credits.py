@@ -1,4 +1,4 @@
-"""Service credits: hand-computed statements and every refusal.
+"""Service credits: hand-computed statements, every refusal, and properties against oracles.
 
 The hand-computed cases follow the issue's examples on a 2,000.00 EUR monthly fee:
 lateness bands (late up to 4 h: 1 %, up to 8 h: 3 %, more: 5 %), attainment bands
@@ -9,11 +9,15 @@ point below), in a 30-day month and in the Europe/Paris months of 743 and 745 ho
 
 from __future__ import annotations
 
+import dataclasses
+import random
 from datetime import datetime, timedelta, timezone
-from decimal import Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import event, given
+from hypothesis import strategies as st
 
 from sla_engine import (
     Adjustment,
@@ -724,3 +728,327 @@ def test_availability_refuses_bad_input():
 def test_credit_error_is_an_engine_error():
     assert issubclass(CreditError, SlaEngineError)
     assert issubclass(CreditError, ValueError)
+
+
+# -- properties ----------------------------------------------------------------------------
+#
+# Oracles: availability is counted minute by minute on a bytearray; a band list is accepted
+# when every half-step of the measure between its lowest and highest limits lies in exactly
+# one band, with values never better for a worse measure; amounts are recomputed with
+# Decimal's own quantize(ROUND_HALF_UP) in a context wide enough to be exact.
+
+BASE = datetime(2026, 3, 28, 12, tzinfo=UTC)  # two days around the Paris spring-forward
+ZONES = (UTC, PARIS, ZoneInfo("America/New_York"), ZoneInfo("Asia/Kolkata"))
+EXACT = Context(prec=200)
+
+
+def _quantize(value: Decimal, quantum: Decimal) -> Decimal:
+    with localcontext(EXACT):
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def _count_minutes(minutes: int, outs, excl) -> tuple[int, int]:
+    """(downtime, counted) in minutes of a period of ``minutes`` minutes."""
+    down = bytearray(minutes)
+    for start, length, _ref in outs:
+        for minute in range(max(start, 0), min(start + length, minutes)):
+            down[minute] = 1
+    downtime = sum(down)
+    for start, length in excl:
+        for minute in range(max(start, 0), min(start + length, minutes)):
+            down[minute] = 0
+    return downtime, sum(down)
+
+
+@given(
+    minutes=st.integers(1, 2 * 1440),
+    offset=st.integers(0, 3 * 1440),
+    outs=st.lists(st.tuples(st.integers(-90, 3000), st.integers(0, 400), st.sampled_from("ABC")), max_size=8),
+    excl=st.lists(st.tuples(st.integers(-90, 3000), st.integers(0, 400)), max_size=4),
+    zone=st.sampled_from(ZONES),
+)
+def test_availability_matches_a_minute_by_minute_count(minutes, offset, outs, excl, zone):
+    start = BASE + offset * M
+    at = lambda minute: (start + minute * M).astimezone(zone)  # noqa: E731
+    result = availability(
+        at(0),
+        at(minutes),
+        [Outage(at(s), at(s + n), ref) for s, n, ref in outs],
+        [Exclusion(at(s), at(s + n), "maintenance") for s, n in excl],
+    )
+    downtime, counted = _count_minutes(minutes, outs, excl)
+    assert (result.period, result.downtime, result.counted) == (minutes * M, downtime * M, counted * M)
+    assert result.excluded == (downtime - counted) * M
+    with localcontext(Context(prec=28)):
+        assert result.percent == D((minutes - counted) * 100) / D(minutes)
+    assert (result.percent == 100) == (counted == 0)
+    assert all(start <= o.start < o.end <= start + minutes * M for o in result.outages)
+
+
+@given(
+    minutes=st.integers(1, 100_000),
+    excl=st.lists(st.tuples(st.integers(-90, 100_000), st.integers(0, 5000)), max_size=4),
+)
+def test_a_period_without_outages_is_exactly_100_percent(minutes, excl):
+    exclusions = [Exclusion(BASE + s * M, BASE + (s + n) * M, "maintenance") for s, n in excl]
+    result = availability(BASE, BASE + minutes * M, [], exclusions)
+    assert result.percent == D(100)
+    assert str(result.percent) == "100"
+
+
+GRID = st.integers(-1, 12)
+BAND_VALUES = st.sampled_from([-1, 0, 1, 3, 5, 100, 101])
+
+
+@st.composite
+def band_chains(draw):
+    """Contiguous bands (shuffled), values sorted either way or not at all: often valid."""
+    starts = sorted(draw(st.sets(st.integers(0, 9), min_size=1, max_size=5)))
+    last = draw(st.none() | st.integers(starts[-1] + 1, 11))
+    values = draw(st.lists(st.sampled_from([0, 1, 3, 5, 100]), min_size=len(starts), max_size=len(starts)))
+    order = draw(st.sampled_from(["up", "down", "any"]))
+    values = sorted(values, reverse=order == "down") if order != "any" else values
+    chain = list(zip(starts, [*starts[1:], last], values))
+    return draw(st.permutations(chain))
+
+
+@given(
+    raw=st.lists(st.tuples(GRID, GRID | st.none(), BAND_VALUES), max_size=4) | band_chains(),
+    durations=st.booleans(),
+    percent=st.booleans(),
+    worse=st.sampled_from(["higher", "lower"]),
+)
+def test_check_bands_accepts_exactly_contiguous_non_overlapping_monotone_lists(
+    raw, durations, percent, worse
+):
+    def limit(g: int):
+        return g * H if durations else D(g * 10)
+
+    bands = [Band(limit(s), None if e is None else limit(e), D(v)) for s, e, v in raw]
+
+    def acceptable() -> bool:
+        if not raw:
+            return False
+        for s, e, v in raw:
+            if s < 0 or (e is not None and s >= e) or v < 0 or (percent and v > 100):
+                return False
+            if not durations and (s > 10 or (e is not None and e > 10)):  # 0-100 %
+                return False
+        limits = [s for s, _, _ in raw] + [e for _, e, _ in raw if e is not None]
+        unbounded = any(e is None for _, e, _ in raw)
+        previous = None
+        for k in range(min(limits), max(limits) + 1):
+            x = k + 0.5
+            covering = [v for s, e, v in raw if s < x and (e is None or x < e)]
+            if (k < max(limits) or unbounded) and len(covering) != 1:
+                return False
+            if covering:
+                value = covering[0]
+                if previous is not None and (value < previous if worse == "higher" else value > previous):
+                    return False
+                previous = value
+        return True
+
+    expected = acceptable()
+    event(f"accepted: {expected}")
+    try:
+        result = check_bands(bands, percent=percent, worse=worse)
+    except CreditError:
+        assert not expected, raw
+    else:
+        assert expected, raw
+        assert list(result) == sorted(bands, key=lambda band: band.start)
+
+
+METRICS = ("first_response", "resolution")
+PRIORITIES = ("1", "2")
+LATENESS_VALUES = (ZERO, 30 * M, H, 4 * H, 4 * H + S, 7 * H, 8 * H, 9 * H, 30 * H)
+PERIOD = (BASE, BASE + 2 * 24 * H)
+
+
+def _lateness_bands(rng: random.Random, fixed: bool) -> tuple[Band, ...]:
+    """Complete lateness bands: from 0, unbounded at the top, values never decreasing."""
+    starts = [0, *sorted(rng.sample([1, 2, 4, 8, 16], rng.randint(0, 3)))]
+    pool = [D(0), D("12.34"), D(50), D(120), D(999)] if fixed else [D(0), D(1), D("2.5"), D(3), D(5), D(40)]
+    values = sorted(rng.choice(pool) for _ in starts)
+    ends = [*starts[1:], None]
+    return tuple(Band(s * H, None if e is None else e * H, v) for s, e, v in zip(starts, ends, values))
+
+
+def _percent_bands(rng: random.Random) -> tuple[Band, ...]:
+    """Complete percentage bands: from 0, unbounded at the top, values never increasing."""
+    cuts = [D(50), D(90), D(95), D(99), D("99.5"), D("99.9")]
+    starts = [D(0), *sorted(rng.sample(cuts, rng.randint(0, 3)))]
+    values = sorted((rng.choice([D(1), D(5), D(10), D(25), D(100)]) for _ in starts), reverse=True)
+    ends = [*starts[1:], None]
+    return tuple(Band(s, e, v) for s, e, v in zip(starts, ends, values))
+
+
+def _rule_pool(size: int = 120) -> list[TicketRule | AttainmentRule | AvailabilityRule]:
+    """Assorted valid rules (built once: drawing them is then one choice per rule)."""
+    rng = random.Random(2026)
+    pool: list[TicketRule | AttainmentRule | AvailabilityRule] = []
+    for _ in range(size):
+        kind = rng.choice(["ticket", "attainment", "bands", "linear"])
+        if kind == "ticket":
+            fixed = rng.random() < 0.3
+            metric, priority = rng.choice((None, *METRICS)), rng.choice((None, *PRIORITIES))
+            pool.append(TicketRule(0, "", _lateness_bands(rng, fixed), metric, priority, fixed))
+        elif kind == "attainment":
+            pool.append(AttainmentRule(0, "", _percent_bands(rng), rng.choice(METRICS), rng.randint(1, 5)))
+        elif kind == "bands":
+            pool.append(AvailabilityRule(0, "", D("99.7"), bands=_percent_bands(rng)))
+        else:
+            linear = Linear(rng.choice([D("0.1"), D("0.5"), D(1)]), rng.choice([D(1), D("2.5"), D(10)]))
+            pool.append(AvailabilityRule(0, "", rng.choice([D("99.7"), D(99), D(100)]), linear=linear))
+    return pool
+
+
+RULE_POOL = _rule_pool()
+RULES = st.lists(st.sampled_from(RULE_POOL), max_size=4).map(
+    lambda chosen: [
+        dataclasses.replace(rule, key=key, label=f"rule {key}") for key, rule in enumerate(chosen)
+    ]
+)
+
+
+# (metric, priority, breached, lateness, incident, excluded), exclusions one in four
+SHAPES = [
+    (metric, priority, lateness is not None, lateness or ZERO, incident, excluded)
+    for metric in METRICS
+    for priority in PRIORITIES
+    for lateness in (None, *LATENESS_VALUES)
+    for incident in (None, None, "A", "B")
+    for excluded in ("", "", "", "exempted")
+]
+SHAPE = st.sampled_from(SHAPES)
+
+
+WINDOWS = st.tuples(st.integers(-60, 2 * 1440 + 60), st.integers(0, 600))
+
+
+@st.composite
+def statements(draw):
+    """Keyword arguments of compute_statement: a valid statement, sometimes with a cap,
+    a minimum and adjustments."""
+    quantum = draw(st.sampled_from([D("0.01"), D("0.01"), D(1), D("0.001"), D("1E+1")]))
+    fee = draw(
+        st.sampled_from([D("2000.00"), D("333.33"), D("49.99"), D("0.50"), D(0)])
+        | st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False, allow_infinity=False)
+    )
+    cap_percent = draw(st.none() | st.sampled_from([D("0.5"), D(5), D(10), D("33.33"), D(100)]))
+    minimum = draw(st.sampled_from([D(0), D("0.005"), D(10), D(20), D(50), D(100), D(500)]))
+    if cap_percent is not None:  # a cap below the minimum is refused: lower the minimum to the cap
+        minimum = min(minimum, _quantize(fee * cap_percent / 100, quantum))
+    return {
+        "fee": fee,
+        "rules": draw(RULES),
+        "outcomes": [
+            ClockOutcome(ref, *shape) for ref, shape in enumerate(draw(st.lists(SHAPE, max_size=12)))
+        ],
+        "period": PERIOD,
+        "outages": [
+            Outage(BASE + s * M, BASE + (s + n) * M, f"O{i}")
+            for i, (s, n) in enumerate(draw(st.lists(WINDOWS, max_size=4)))
+        ],
+        "exclusions": [
+            Exclusion(BASE + s * M, BASE + (s + n) * M, "maintenance")
+            for s, n in draw(st.lists(WINDOWS, max_size=2))
+        ],
+        "cap_percent": cap_percent,
+        "minimum": minimum,
+        "quantum": quantum,
+        "adjustments": [
+            Adjustment(f"adjustment {i}", amount)
+            for i, amount in enumerate(
+                draw(st.lists(st.decimals(min_value=-500, max_value=500, places=3), max_size=2))
+            )
+        ],
+    }
+
+
+@given(kwargs=statements())
+def test_the_total_follows_the_documented_formula(kwargs):
+    statement = compute_statement(**kwargs)
+    quantum, fee = kwargs["quantum"], kwargs["fee"]
+    exponent = quantum.as_tuple().exponent
+    for line in statement.lines:
+        assert line.amount.as_tuple().exponent == exponent
+        assert line.amount == _quantize(line.amount, quantum)
+    rule_lines = [line for line in statement.lines if line.kind != "adjustment"]
+    adjustment_lines = [line for line in statement.lines if line.kind == "adjustment"]
+    keys = [rule.key for rule in kwargs["rules"]]
+    assert [line.rule for line in rule_lines] == [
+        key for key in keys if key in {line.rule for line in rule_lines}
+    ]
+    for line in rule_lines:
+        assert line.amount > 0
+        if line.percent is not None:
+            assert line.amount == _quantize(fee * line.percent / 100, quantum)
+    for line, adjustment in zip(adjustment_lines, kwargs["adjustments"]):
+        assert line.amount == _quantize(adjustment.amount, quantum)
+    assert len(adjustment_lines) == len(kwargs["adjustments"])
+    assert statement.subtotal == sum((line.amount for line in rule_lines), D(0))
+    cap = None if kwargs["cap_percent"] is None else _quantize(fee * kwargs["cap_percent"] / 100, quantum)
+    assert statement.cap == cap
+    capped = min(statement.subtotal, cap) if cap is not None else statement.subtotal
+    minimum = _quantize(kwargs["minimum"], quantum)
+    paid = D(0) if 0 < capped < minimum else capped
+    expected = max(D(0), paid + sum((line.amount for line in adjustment_lines), D(0)))
+    assert statement.total == expected
+    assert statement.total.as_tuple().exponent == exponent
+    assert statement.capped == (cap is not None and statement.subtotal > cap)
+    assert statement.below_minimum == (0 < capped < minimum)
+    assert statement.explanation[-1] == f"total {statement.total:f}"
+
+
+@given(kwargs=statements())
+def test_the_cap_is_never_exceeded(kwargs):
+    statement = compute_statement(**{**kwargs, "adjustments": ()})
+    if statement.cap is not None:
+        assert statement.total <= statement.cap
+    assert statement.total <= statement.subtotal
+
+
+@given(kwargs=statements(), data=st.data())
+def test_adding_a_breach_never_lowers_the_total(kwargs, data):
+    before = compute_statement(**kwargs).total
+    clocks = list(kwargs["outcomes"])
+    met_ones = [i for i, clock in enumerate(clocks) if not clock.breached]
+    late = data.draw(st.sampled_from(LATENESS_VALUES))
+    if met_ones and data.draw(st.booleans()):
+        i = data.draw(st.sampled_from(met_ones))
+        old = clocks[i]
+        clocks[i] = ClockOutcome(old.ref, old.metric, old.priority, True, late, old.incident, old.excluded)
+    else:
+        metric, priority, _, _, incident, _ = data.draw(SHAPE)
+        # a new clock that is not excluded (a new excluded clock counts as met in attainment)
+        clocks.append(ClockOutcome(len(clocks), metric, priority, True, late, incident))
+    assert compute_statement(**{**kwargs, "outcomes": clocks}).total >= before
+
+
+@given(kwargs=statements(), data=st.data())
+def test_adding_an_exclusion_never_raises_the_total(kwargs, data):
+    before = compute_statement(**kwargs).total
+    clocks = list(kwargs["outcomes"])
+    if clocks and data.draw(st.booleans()):
+        i = data.draw(st.integers(0, len(clocks) - 1))
+        old = clocks[i]
+        clocks[i] = ClockOutcome(
+            old.ref, old.metric, old.priority, old.breached, old.lateness, old.incident, "force majeure"
+        )
+        after = compute_statement(**{**kwargs, "outcomes": clocks})
+        assert (old.ref, "force majeure") in after.exclusions
+    else:
+        s, n = data.draw(WINDOWS)
+        window = Exclusion(BASE + s * M, BASE + (s + n) * M, "force majeure")
+        after = compute_statement(**{**kwargs, "exclusions": [*kwargs["exclusions"], window]})
+    assert after.total <= before
+
+
+@given(kwargs=statements(), window=WINDOWS)
+def test_adding_an_outage_never_lowers_the_total(kwargs, window):
+    before = compute_statement(**kwargs).total
+    s, n = window
+    outage = Outage(BASE + s * M, BASE + (s + n) * M, "new")
+    assert compute_statement(**{**kwargs, "outages": [*kwargs["outages"], outage]}).total >= before
