@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import functools
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -382,8 +383,6 @@ def check_bands(
             raise CreditError(f"{field}: {band} gives a negative value {_fmt_number(band.value)}")
         if percent and band.value > _HUNDRED:
             raise CreditError(f"{field}: {band} gives {_fmt_number(band.value)} %, above 100 % of the fee")
-        if not percent and abs(band.value) >= _MAX_AMOUNT:
-            raise CreditError(f"{field}: {band} gives {_fmt_number(band.value)}, beyond 10**15")
     ordered = sorted(items, key=lambda band: band.start)
     for before, after in pairwise(ordered):
         if before.end is None:
@@ -738,17 +737,19 @@ def _union(spans: Iterable[_Span]) -> list[_Span]:
 
 
 def _minus(spans: list[_Span], cut: list[_Span]) -> list[_Span]:
-    """``spans - cut``; both sorted and disjoint."""
+    """``spans - cut``; both sorted and disjoint (one merge-like walk)."""
     result = []
+    index = 0
     for start, end in spans:
-        for cut_start, cut_end in cut:
-            if cut_end <= start or cut_start >= end:
-                continue
+        while index < len(cut) and cut[index][1] <= start:
+            index += 1  # cuts ending before this span cannot touch the later ones either
+        scan = index
+        while start < end and scan < len(cut) and cut[scan][0] < end:
+            cut_start, cut_end = cut[scan]
             if cut_start > start:
                 result.append((start, cut_start))
             start = max(start, cut_end)
-            if start >= end:
-                break
+            scan += 1
         if start < end:
             result.append((start, end))
     return result
@@ -820,18 +821,20 @@ def availability(
     )
 
 
-def _outage_lines(result: Availability) -> tuple[list[str], list[Hashable]]:
+def _outage_lines(result: Availability) -> tuple[list[str], tuple[Hashable, ...]]:
     """One explanation line per outage of ``result``, in time order, and the refs of
     those that counted: what each adds to the union, less what exclusions take out."""
     start = result.period_start
     cut = _union(((e.start - start) // _US, (e.end - start) // _US) for e in result.exclusions)
-    covered: list[_Span] = []
+    reach = 0  # the union of the outages before this one, from its start, is [start, reach)
     lines: list[str] = []
-    refs: list[Hashable] = []
+    refs: dict[Hashable, None] = {}  # in order, each once
     for outage in sorted(result.outages, key=lambda o: (o.start, o.end)):
         span = ((outage.start - start) // _US, (outage.end - start) // _US)
-        new = _minus([span], covered)
-        counted = _length(_minus(new, cut))
+        new = [(max(span[0], reach), span[1])] if span[1] > reach else []
+        reach = max(reach, span[1])
+        first = bisect_right(cut, (new[0][0],)) - 1 if new else 0
+        counted = _length(_minus(new, cut[max(first, 0) :]))
         parts = [f"{outage}: {_fmt_instant(outage.start)} to {_fmt_instant(outage.end)}"]
         already = span[1] - span[0] - _length(new)
         if already:
@@ -840,16 +843,15 @@ def _outage_lines(result: Availability) -> tuple[list[str], list[Hashable]]:
             parts.append(f"{timedelta(microseconds=_length(new) - counted)} excluded")
         parts.append(f"{timedelta(microseconds=counted)} counted")
         lines.append(", ".join(parts))
-        if counted and outage.ref not in refs:
-            refs.append(outage.ref)
-        covered = _union([*covered, span])
+        if counted:
+            refs[outage.ref] = None
     for exclusion in result.exclusions:
         ref = f" {exclusion.ref}" if exclusion.ref is not None else ""
         lines.append(
             f"exclusion{ref} ({exclusion.reason}): {_fmt_instant(exclusion.start)} to "
             f"{_fmt_instant(exclusion.end)} taken out of the downtime"
         )
-    return lines, refs
+    return lines, tuple(refs)
 
 
 # -- statements ---------------------------------------------------------------------------
@@ -929,7 +931,7 @@ def _ticket_line(
             best[outcome.incident], ranks[outcome.incident] = index, rank
     notes: list[str] = []
     values: list[Decimal] = []
-    refs: list[Hashable] = []
+    refs: dict[Hashable, None] = {}  # in order, each once
     for index, (outcome, band) in enumerate(breaches):
         head = f"{_describe(outcome)}: late {outcome.lateness}"
         if outcome.excluded:
@@ -945,8 +947,7 @@ def _ticket_line(
         notes.append(f"{head}: band {band} gives {_fmt_value(band.value, not rule.fixed)}")
         if band.value:
             values.append(band.value)
-            if outcome.ref not in refs:
-                refs.append(outcome.ref)
+            refs[outcome.ref] = None
     measure = _plural(len(values), "breach", "breaches")
     if rule.fixed:
         percent = None
@@ -975,7 +976,7 @@ def _attainment_line(
             f"{rule.min_tickets}: no attainment credit"
         )
     notes: list[str] = []
-    refs: list[Hashable] = []
+    refs: dict[Hashable, None] = {}  # in order, each once
     met = 0
     for outcome in relevant:
         if outcome.excluded:
@@ -983,8 +984,7 @@ def _attainment_line(
             met += 1
         elif outcome.breached:
             notes.append(f"{_describe(outcome)}: breached")
-            if outcome.ref not in refs:
-                refs.append(outcome.ref)
+            refs[outcome.ref] = None
         else:
             met += 1
     attainment = Fraction(met * 100, total)
