@@ -1052,3 +1052,28 @@ def test_adding_an_outage_never_lowers_the_total(kwargs, window):
     s, n = window
     outage = Outage(BASE + s * M, BASE + (s + n) * M, "new")
     assert compute_statement(**{**kwargs, "outages": [*kwargs["outages"], outage]}).total >= before
+
+
+@given(
+    outs=st.lists(st.tuples(st.integers(-90, 3000), st.integers(0, 400), st.sampled_from("ABC")), max_size=8),
+    excl=st.lists(st.tuples(st.integers(-90, 3000), st.integers(0, 400)), max_size=4),
+)
+def test_the_outage_explanations_add_up_to_the_downtime_counted(outs, excl):
+    always = AvailabilityRule("u", "Availability", D("99.7"), bands=(Band(D(0), None, D(100)),))
+    statement = compute_statement(
+        fee=FEE,
+        rules=[always],
+        period=(BASE, BASE + 2 * 24 * H),
+        outages=[Outage(BASE + s * M, BASE + (s + n) * M, ref) for s, n, ref in outs],
+        exclusions=[Exclusion(BASE + s * M, BASE + (s + n) * M, "maintenance") for s, n in excl],
+    )
+    (line,) = statement.lines
+    counted = ZERO
+    for note in line.explanation:
+        if note.startswith("outage "):
+            hours, minutes, seconds = note.rsplit(", ", 1)[1].removesuffix(" counted").split(":")
+            counted += timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds))
+    assert counted == statement.availability.counted
+    counting = {ref for s, n, ref in outs if _count_minutes(2 * 1440, [(s, n, ref)], excl)[1]}
+    assert set(line.refs) <= counting
+    assert bool(line.refs) == bool(statement.availability.counted)
