@@ -17,6 +17,7 @@ __all__ = [
     "MalformedIntervalError",
     "CalendarRangeError",
     "ClockError",
+    "CreditError",
 ]
 
 
@@ -49,3 +50,8 @@ class CalendarRangeError(SlaEngineError):
 
 class ClockError(SlaEngineError):
     """An SLA clock was given inconsistent events or targets."""
+
+
+class CreditError(SlaEngineError):
+    """A service-credit computation was given a bad value: a float or non-finite amount,
+    overlapping, gapped or non-monotone bands, a cap below the minimum, a bad period."""
