@@ -18,4 +18,11 @@ from . import helpdesk_ticket_sla_status
 from . import helpdesk_ticket_sla_period
 from . import helpdesk_ticket_sla_visit
 from . import helpdesk_ticket_sla_share
+from . import helpdesk_sla_credit_terms
+from . import helpdesk_sla_credit_rule
+from . import helpdesk_sla_credit_band
+from . import helpdesk_sla_agreement
+from . import helpdesk_sla_outage
+from . import helpdesk_sla_credit
+from . import helpdesk_sla_credit_line
 from . import helpdesk_ticket

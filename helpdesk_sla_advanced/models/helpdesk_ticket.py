@@ -182,6 +182,16 @@ class HelpdeskTicket(models.Model):
     sla_exempt_reason = fields.Char(
         string="Exemption Reason", copy=False, readonly=True, groups="base.group_user"
     )
+    sla_outage_id = fields.Many2one(
+        comodel_name="helpdesk.sla.outage",
+        string="Service Outage",
+        index="btree_not_null",
+        tracking=True,
+        copy=False,
+        groups="base.group_user",
+        help="The outage of the service this ticket reports: many tickets of one outage count once "
+        "for service credits, and its downtime is measured from the outage's start and end.",
+    )
     sla_deadline_next = fields.Datetime(
         string="Next SLA Deadline",
         compute="_compute_sla_summary",

@@ -1,10 +1,16 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class ResourceCalendarLeaves(models.Model):
     _inherit = "resource.calendar.leaves"
+
+    sla_maintenance = fields.Boolean(
+        string="Maintenance Window",
+        help="A scheduled maintenance of the service: SLA clocks do not count during it (a closure "
+        "like a public holiday) and its downtime is excluded from availability credits.",
+    )
 
     def _sla_holidays_changed(self):
         """Public holidays moved: queue the re-evaluation of the clocks counting on them."""

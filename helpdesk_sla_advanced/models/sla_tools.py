@@ -57,6 +57,14 @@ HOURS = Bound(0.0, MAX_HOURS, low_open=True, unit="h")
 HOURS_OR_NONE = Bound(0.0, MAX_HOURS, unit="h")  # 0 means "none"
 PERCENT = Bound(0.0, MAX_PERCENT, low_open=True, unit="%")
 SEQUENCE = Bound(-MAX_SEQUENCE, MAX_SEQUENCE)
+# service credits
+MAX_AMOUNT = 1e11  # a fee, a minimum or a fixed credit, in the agreement's currency
+AMOUNT = Bound(0.0, MAX_AMOUNT)
+SHARE = Bound(0.0, 100.0, unit="%")  # a share of the fee, an attainment, an availability
+SHARE_POSITIVE = Bound(0.0, 100.0, low_open=True, unit="%")
+COUNT = Bound(0, MAX_SEQUENCE)
+DAYS = Bound(0, 3660, unit="d")
+BAND_END = Bound(0.0, MAX_HOURS)  # a band's end: hours of lateness or a percentage
 
 METRICS = [
     ("first_response", "First response"),
