@@ -28,7 +28,7 @@ from sla_engine import (
     compute_statement,
 )
 
-from .sla_tools import SLA_METRICS, aware, hours
+from .sla_tools import SLA_METRICS, aware, hours, naive
 
 CREDIT_STATES = [
     ("draft", "Draft"),
@@ -345,14 +345,15 @@ class HelpdeskSlaCredit(models.Model):
         inputs = self._sla_inputs(todo, period_start)
         adjustments = self._sla_adjustments(todo, period_start, [c.id for c in existing.values()])
         now = fields.Datetime.now()
-        result, create_vals, rules_cache = Credit, [], {}
+        result, create_vals, lines_of, rules_cache = Credit, [], {}, {}
         for agreement in todo:
             data = inputs[agreement.id]
             statement = self._sla_run_engine(agreement, data, adjustments.get(agreement.id, ()), rules_cache)
-            vals = self._sla_statement_vals(agreement, data, statement)
+            vals, lines = self._sla_statement_vals(agreement, data, statement)
             vals.update(
                 period_end=agreement._sla_period_end(period_start) - timedelta(days=1), computed_at=now
             )
+            lines_of[agreement.id] = lines
             credit = existing.get(agreement.id)
             if credit:
                 (credit.line_ids | credit.exclusion_ids).unlink()
@@ -363,7 +364,41 @@ class HelpdeskSlaCredit(models.Model):
                 create_vals.append(vals)
         if create_vals:
             result |= Credit.create(create_vals)
+        self._sla_create_lines(result, lines_of)
         return result
+
+    def _sla_create_lines(self, credits, lines_of):
+        """Create the lines of ``credits`` in one batch, and link their tickets and outages with
+        one INSERT per relation (an availability line may name hundreds of outages, a month of
+        breaches thousands of tickets: the ORM would quote them row by row)."""
+        vals_list, links = [], []
+        for credit in credits:
+            for line in lines_of[credit.agreement_id.id]:
+                links.append((line.pop("ticket_ids"), line.pop("outage_ids")))
+                vals_list.append(dict(line, credit_id=credit.id))
+        lines = self.env["helpdesk.sla.credit.line"].sudo().create(vals_list)
+        Line = self.env["helpdesk.sla.credit.line"]
+        for position, fname in enumerate(("ticket_ids", "outage_ids")):
+            field = Line._fields[fname]
+            pairs = [
+                (line.id, target)
+                for line, link in zip(lines, links, strict=True)
+                for target in link[position]
+            ]
+            if not pairs:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s, %s) SELECT unnest(%s::int[]), unnest(%s::int[])",
+                    SQL.identifier(field.relation),
+                    SQL.identifier(field.column1),
+                    SQL.identifier(field.column2),
+                    [pair[0] for pair in pairs],
+                    [pair[1] for pair in pairs],
+                )
+            )
+        lines.invalidate_recordset(["ticket_ids", "outage_ids"])
+        credits.invalidate_recordset(["line_ids", "exclusion_ids"])
 
     def _sla_run_engine(self, agreement, data, adjustments, rules_cache=None):
         """The engine's statement of one agreement's period from its gathered inputs
@@ -462,9 +497,18 @@ class HelpdeskSlaCredit(models.Model):
         for agreement in agreements:
             policies = agreement._sla_policies()
             slot = data[agreement.id]
+            start, end = slot["bounds"]
+            # naive UTC bounds, compared as stored: no conversion per row
             by_partner[agreement.partner_id.id].append(
-                (agreement.company_id.id, *slot["bounds"], set(policies.ids) if policies else None, slot)
+                (
+                    agreement.company_id.id,
+                    naive(start),
+                    naive(end),
+                    set(policies.ids) if policies else None,
+                    slot,
+                )
             )
+        tickets, incidents = {}, {}  # one Ref per ticket and per outage, shared by their clocks
         open_late = []  # (status id, agreement data, outcome fields): lateness up to the period's end
         now = aware(fields.Datetime.now())
         for (
@@ -485,20 +529,21 @@ class HelpdeskSlaCredit(models.Model):
             outage_id,
             outage_name,
         ) in rows:
-            due = aware(due)
             for agreement_company, start, end, policies, slot in by_partner[partner_id]:
                 if company_id != agreement_company or not start <= due < end:
                     continue
                 if policies is not None and policy_id not in policies:
                     continue
-                ref = Ref(
-                    "helpdesk.ticket", ticket_id, number if number and number != "/" else f"#{ticket_id}"
-                )
-                incident = (
-                    Ref("helpdesk.sla.outage", outage_id, f"{outage_name} (#{outage_id})")
-                    if outage_id
-                    else None
-                )
+                ref = tickets.get(ticket_id)
+                if ref is None:
+                    label = number if number and number != "/" else f"#{ticket_id}"
+                    ref = tickets[ticket_id] = Ref("helpdesk.ticket", ticket_id, label)
+                incident = None
+                if outage_id:
+                    incident = incidents.get(outage_id)
+                    if incident is None:
+                        label = f"{outage_name} (#{outage_id})"
+                        incident = incidents[outage_id] = Ref("helpdesk.sla.outage", outage_id, label)
                 fields_ = {"ref": ref, "metric": metric, "priority": priority or "", "incident": incident}
                 if state == "exempted":
                     slot["outcomes"].append(
@@ -510,7 +555,7 @@ class HelpdeskSlaCredit(models.Model):
                     late = timedelta(hours=max(-(time_left or 0.0), 0.0))
                     slot["outcomes"].append(ClockOutcome(breached=True, lateness=late, **fields_))
                 else:
-                    open_late.append((status_id, slot, fields_, min(end, now)))
+                    open_late.append((status_id, slot, fields_, min(aware(end), now)))
                 if paused_hours:
                     slot["paused"].append((ref, paused_hours))
         if open_late:
@@ -551,32 +596,43 @@ class HelpdeskSlaCredit(models.Model):
         ):
             reporters[outage.id].add(partner.id)
         now = aware(fields.Datetime.now())
-        plain = [
-            (
-                outage.company_id.id,
-                outage.scope == "customers",
-                set(outage.partner_ids.ids) | reporters[outage.id],
-                Ref("helpdesk.sla.outage", outage.id, outage.name),
-                aware(outage.date_start),
-                aware(outage.date_end) if outage.date_end else None,
-                outage.force_majeure
-                and self.env._("Force majeure: %(reason)s", reason=outage.exclusion_reason),
+        plain = []
+        for outage in outages:
+            ref = Ref("helpdesk.sla.outage", outage.id, outage.name)
+            start = aware(outage.date_start)
+            majeure = outage.force_majeure and self.env._(
+                "Force majeure: %(reason)s", reason=outage.exclusion_reason
             )
-            for outage in outages
-        ]
+            # an outage that ended is the same engine value for every agreement
+            shared = None
+            if outage.date_end:
+                end = aware(outage.date_end)
+                shared = (
+                    Outage(start=start, end=end, ref=ref),
+                    majeure and Exclusion(start=start, end=end, reason=majeure, ref=ref),
+                )
+            customers = set(outage.partner_ids.ids) | reporters[outage.id]
+            plain.append(
+                (outage.company_id.id, outage.scope == "customers", customers, ref, start, majeure, shared)
+            )
         for agreement in agreements:
             slot = data[agreement.id]
             company, partner = agreement.company_id.id, agreement.partner_id.id
             period_end = slot["bounds"][1]
-            for outage_company, listed, customers, ref, start, end, majeure in plain:
+            for outage_company, listed, customers, ref, start, majeure, shared in plain:
                 if outage_company != company or (listed and partner not in customers):
                     continue
-                end = end or max(min(period_end, now), start)
-                if end <= start:
-                    continue
-                slot["outages"].append(Outage(start=start, end=end, ref=ref, label=str(ref)))
-                if majeure:
-                    slot["exclusions"].append(Exclusion(start=start, end=end, reason=majeure, ref=ref))
+                if shared is None:  # still down: down until the period's end, or now
+                    end = max(min(period_end, now), start)
+                    if end <= start:
+                        continue
+                    shared = (
+                        Outage(start=start, end=end, ref=ref),
+                        majeure and Exclusion(start=start, end=end, reason=majeure, ref=ref),
+                    )
+                slot["outages"].append(shared[0])
+                if shared[1]:
+                    slot["exclusions"].append(shared[1])
 
     def _sla_gather_maintenance(self, agreements, data, low, high):
         """Maintenance windows (calendar closures marked as maintenance) of the agreements'
@@ -660,7 +716,8 @@ class HelpdeskSlaCredit(models.Model):
 
     # ---- storing
     def _sla_statement_vals(self, agreement, data, statement):
-        """The statement's values and lines from the engine's statement."""
+        """``(the statement's values, its lines' values)`` from the engine's statement; the
+        lines' ``ticket_ids`` and ``outage_ids`` are plain lists of ids."""
         availability = statement.availability
         has_availability = any(
             rule.kind == "availability" for rule in agreement.terms_id.rule_ids | agreement.rule_ids
@@ -681,8 +738,8 @@ class HelpdeskSlaCredit(models.Model):
                     "percent": float(line.percent) if line.percent is not None else 0.0,
                     "amount": float(line.amount),
                     "explanation": "\n".join(line.explanation),
-                    "ticket_ids": [(6, 0, sorted(set(tickets)))],
-                    "outage_ids": [(6, 0, sorted(set(outages)))],
+                    "ticket_ids": sorted(set(tickets)),
+                    "outage_ids": sorted(set(outages)),
                     "adjusted_credit_id": adjusted[0] if adjusted else False,
                 }
             )
@@ -695,8 +752,8 @@ class HelpdeskSlaCredit(models.Model):
                     "sequence": sequence,
                     "kind": "exclusion",
                     "name": f"{ref} — {reason}" if str(ref) else reason,
-                    "ticket_ids": [(6, 0, [ref.id] if model == "helpdesk.ticket" else [])],
-                    "outage_ids": [(6, 0, [ref.id] if model == "helpdesk.sla.outage" else [])],
+                    "ticket_ids": [ref.id] if model == "helpdesk.ticket" else [],
+                    "outage_ids": [ref.id] if model == "helpdesk.sla.outage" else [],
                 }
             )
         if data["paused"]:
@@ -712,13 +769,13 @@ class HelpdeskSlaCredit(models.Model):
                         count=len(data["paused"]),
                     ),
                     "explanation": "\n".join(f"{ref}: {h:,.2f} h" for ref, h in data["paused"]),
-                    "ticket_ids": [(6, 0, sorted({ref.id for ref, _h in data["paused"]}))],
+                    "ticket_ids": sorted({ref.id for ref, _h in data["paused"]}),
+                    "outage_ids": [],
                 }
             )
-        return {
+        vals = {
             "state": "draft",
             "fee": agreement.fee,
-            "line_ids": [(0, 0, vals) for vals in lines],
             "subtotal": float(statement.subtotal),
             "cap_amount": float(statement.cap) if statement.cap is not None else 0.0,
             "capped": statement.capped,
@@ -740,3 +797,4 @@ class HelpdeskSlaCredit(models.Model):
             "breach_count": sum(1 for o in outcomes if o.breached),
             "explanation": "\n".join(statement.explanation),
         }
+        return vals, lines
