@@ -240,6 +240,17 @@ class HelpdeskSlaEscalation(models.Model):
                         )
                     previous = (level, position)
 
+    def _sla_status_sentence(self, ticket, status):
+        """Where the clock ``status`` of ``ticket`` stands as this level fires."""
+        deadline = fields.Datetime.to_string(status.deadline) if status.deadline else "-"
+        return self.env._(
+            "%(metric)s of ticket %(ticket)s, due %(deadline)s UTC, is %(state)s.",
+            metric=status.display_name,
+            ticket=ticket.display_name,
+            deadline=deadline,
+            state=dict(status._fields["state"]._description_selection(self.env)).get(status.state),
+        )
+
     # ------------------------------------------------------------ engine
     def _engine_level(self):
         self.ensure_one()

@@ -1,6 +1,8 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import Markup, escape
+from typing import NamedTuple
+
+from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -9,11 +11,33 @@ from .sla_tools import SEQUENCE
 TICKET_MODEL = "helpdesk.ticket"
 
 
+class SlaRow(NamedTuple):
+    """One due level of one clock, as a cron pass fires it."""
+
+    firing: models.BaseModel  # helpdesk.ticket.sla.firing
+    ticket: models.BaseModel  # helpdesk.ticket
+    status: models.BaseModel  # helpdesk.ticket.sla.status
+    level: models.BaseModel  # helpdesk.sla.escalation
+
+
+class Tell(NamedTuple):
+    """People an action tells about a ticket in their digest: with ``notify`` the action
+    is done once they are told (a notification); without, it is done already and the
+    digest only says so (an activity given to them)."""
+
+    partners: models.BaseModel  # res.partner
+    notify: bool
+
+
 class SlaActionRefused(UserError):
     """An action that cannot be taken on this ticket as configured (a template or server
     action of another model, an archived user, a team of another company, an unknown
     priority): retrying it would fail the same way, so its firing fails for good."""
 
+
+NOTIFY_KINDS = ("notify_assignee", "notify_team_leader", "notify_group")
+# run ticket by ticket, each in its own savepoint (their code is written for one record)
+PER_TICKET_KINDS = ("server_action",)
 
 ACTION_TYPES = [
     ("notify_assignee", "Notify the assignee"),
@@ -177,30 +201,49 @@ class HelpdeskSlaEscalationAction(models.Model):
         return users.filtered(lambda u: u.active and not u.share).partner_id
 
     def _sla_message(self, ticket, status, level):
-        deadline = fields.Datetime.to_string(status.deadline) if status.deadline else "-"
-        body = Markup("<p><b>%s</b>: %s</p><p>%s</p>") % (
-            escape(level.name),
-            escape(
-                self.env._(
-                    "%(metric)s of ticket %(ticket)s, due %(deadline)s UTC, is %(state)s.",
-                    metric=status.display_name,
-                    ticket=ticket.display_name,
-                    deadline=deadline,
-                    state=dict(status._fields["state"]._description_selection(self.env)).get(status.state),
-                )
-            ),
-            escape(self.note or ""),
+        """What an activity of this action says."""
+        return Markup("<p><b>%s</b>: %s</p><p>%s</p>") % (
+            level.name,
+            level._sla_status_sentence(ticket, status),
+            self.note or "",
         )
-        return body
 
-    def _sla_refusal(self, ticket):
+    def _sla_digest_line(self, ticket, status, level):
+        """What the digest of a person this action tells says about ``ticket``."""
+        line = Markup("<b>%s</b>: %s") % (level.name, level._sla_status_sentence(ticket, status))
+        if self.action_type == "activity":
+            line += " " + self.env._(
+                "An activity '%(summary)s' is scheduled for you.", summary=self.activity_summary or level.name
+            )
+        if self.note:
+            line += " " + self.note
+        return line
+
+    def _sla_refusal(self, ticket=None):
         """Why this action cannot be taken on ``ticket`` now, as configured, or "".
+        Without ``ticket``, what refuses it on any ticket (read once for a set).
 
         Checked when the action fires, not only when it is saved: a user archived since,
         a team of another company on a shared policy, a template or a server action whose
         model changed, a priority outside the selection."""
         self.ensure_one()
         kind = self.action_type
+        if ticket is None:
+            template = self.mail_template_id.exists()
+            if kind == "email_customer" and template and template.model != TICKET_MODEL:
+                return self.env._(
+                    "e-mail template '%(template)s' is for '%(model)s' records, not for helpdesk tickets",
+                    template=self.mail_template_id.display_name or "-",
+                    model=self.mail_template_id.model or "-",
+                )
+            server_action = self.server_action_id.exists()
+            if kind == "server_action" and server_action and server_action.model_name != TICKET_MODEL:
+                return self.env._(
+                    "server action '%(action)s' runs on '%(model)s' records, not on helpdesk tickets",
+                    action=self.server_action_id.display_name or "-",
+                    model=self.server_action_id.model_name or "-",
+                )
+            return ""
         company = ticket.company_id
         if kind == "reassign_user":
             user = self.user_id
@@ -227,20 +270,6 @@ class HelpdeskSlaEscalationAction(models.Model):
                     team_company=team.company_id.name,
                     company=company.name,
                 )
-        template = self.mail_template_id.exists()
-        if kind == "email_customer" and template and template.model != TICKET_MODEL:
-            return self.env._(
-                "e-mail template '%(template)s' is for '%(model)s' records, not for helpdesk tickets",
-                template=self.mail_template_id.display_name or "-",
-                model=self.mail_template_id.model or "-",
-            )
-        server_action = self.server_action_id.exists()
-        if kind == "server_action" and server_action and server_action.model_name != TICKET_MODEL:
-            return self.env._(
-                "server action '%(action)s' runs on '%(model)s' records, not on helpdesk tickets",
-                action=self.server_action_id.display_name or "-",
-                model=self.server_action_id.model_name or "-",
-            )
         if kind == "raise_priority":
             values = [value for value, _label in ticket._fields["priority"]._description_selection(self.env)]
             if (ticket.priority or values[0]) not in values or (
@@ -253,25 +282,83 @@ class HelpdeskSlaEscalationAction(models.Model):
                 )
         return ""
 
-    def _sla_execute(self, ticket, status, level):
-        """Take this action on ``ticket`` for the escalation ``level`` of ``status``."""
+    def _sla_execute(self, rows):
+        """Take this action on ``rows`` (:class:`SlaRow`), as one set: one write per target
+        value, one ``create`` per kind of record, the people to tell gathered for the
+        pass's digest.
+
+        Returns ``{firing id: outcome}``, an outcome being ``True`` (done), a :class:`Tell`
+        (people to tell in their digest) or the exception of a row that could not be
+        handled; raises when the set as a whole fails (the caller then tries the rows one by
+        one, each in its own savepoint)."""
         self.ensure_one()
-        refusal = self._sla_refusal(ticket)
-        if refusal:
-            raise SlaActionRefused(refusal)
         kind = self.action_type
-        quiet = ticket.sudo().with_context(sla_automatic=True, mail_create_nosubscribe=True)
-        if kind in ("notify_assignee", "notify_team_leader", "notify_group"):
-            partners = self._sla_recipients(ticket)
-            if not partners:
-                raise UserError(self.env._("Nobody to notify: the ticket has no assignee or team leader."))
-            quiet.message_post(
-                body=self._sla_message(ticket, status, level),
-                partner_ids=partners.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
-        elif kind == "activity":
+        refusal = self._sla_refusal()
+        if refusal:
+            return {row.firing.id: SlaActionRefused(refusal) for row in rows}
+        outcomes, todo = {}, []
+        for row in rows:
+            refusal = self._sla_refusal(row.ticket)
+            if refusal:
+                outcomes[row.firing.id] = SlaActionRefused(refusal)
+            else:
+                todo.append(row)
+        if not todo:
+            return outcomes
+        tickets = self.env[TICKET_MODEL].browse(list(dict.fromkeys(row.ticket.id for row in todo)))
+        quiet = tickets.sudo().with_context(sla_automatic=True, mail_create_nosubscribe=True)
+        done = dict.fromkeys((row.firing.id for row in todo), True)
+        if kind in NOTIFY_KINDS:
+            for row in todo:
+                partners = self._sla_recipients(row.ticket)
+                outcomes[row.firing.id] = (
+                    Tell(partners, notify=True)
+                    if partners
+                    else UserError(self.env._("Nobody to notify: the ticket has no assignee or team leader."))
+                )
+            return outcomes
+        if kind == "activity":
+            return outcomes | self._sla_schedule_activities(todo)
+        if kind == "reassign_user":
+            quiet.write({"user_id": self.user_id.id})
+        elif kind == "reassign_team":
+            quiet.write({"team_id": self.team_id.id})
+        elif kind == "raise_priority":
+            # the selection lists the priorities from the lowest to the highest
+            order = [value for value, _label in tickets._fields["priority"]._description_selection(self.env)]
+            raised = {}
+            for ticket in tickets:
+                current = ticket.priority or order[0]
+                wanted = self.priority or order[min(order.index(current) + 1, len(order) - 1)]
+                if order.index(wanted) > order.index(current):
+                    raised.setdefault(wanted, []).append(ticket.id)
+            for wanted, ticket_ids in raised.items():
+                quiet.browse(ticket_ids).write({"priority": wanted})
+        elif kind == "add_followers":
+            quiet.message_subscribe(partner_ids=self.partner_ids.ids)
+        elif kind == "email_customer":
+            template = self.mail_template_id.exists()
+            if not template:
+                error = UserError(self.env._("The e-mail template of this action no longer exists."))
+                return outcomes | dict.fromkeys(done, error)
+            self._sla_queue_emails(template, tickets)
+        elif kind == "server_action":
+            # a server action is written for one ticket (``record``): run it ticket by ticket
+            for ticket in tickets:
+                self.server_action_id.with_context(
+                    active_model=ticket._name, active_id=ticket.id, active_ids=ticket.ids
+                ).run()
+        return outcomes | done
+
+    def _sla_schedule_activities(self, rows):
+        """One activity per ticket, all created at once; their users are told in their
+        digest rather than by one "assigned to you" message per activity."""
+        outcomes, vals_list, users = {}, [], {}
+        activity_type = self.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(TICKET_MODEL)
+        today = fields.Date.context_today(self)
+        for row in rows:
+            ticket = row.ticket
             if self.activity_user == "user":
                 user = self.user_id
             elif self.activity_user == "team_leader":
@@ -279,39 +366,44 @@ class HelpdeskSlaEscalationAction(models.Model):
             else:
                 user = ticket.user_id or ticket.team_id.user_id
             if not user:
-                raise UserError(self.env._("Nobody to give the activity to."))
-            activity_type = self.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
-            quiet.activity_schedule(
-                activity_type_id=activity_type.id,
-                summary=self.activity_summary or level.name,
-                note=self._sla_message(ticket, status, level),
-                user_id=user.id,
-                date_deadline=fields.Date.context_today(self),
+                outcomes[row.firing.id] = UserError(self.env._("Nobody to give the activity to."))
+                continue
+            users[row.firing.id] = user
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": self.activity_summary or row.level.name,
+                    "automated": True,
+                    "note": self._sla_message(ticket, row.status, row.level),
+                    "date_deadline": today,
+                    "res_model_id": model_id,
+                    "res_id": ticket.id,
+                    "user_id": user.id,
+                }
             )
-        elif kind == "reassign_user":
-            quiet.write({"user_id": self.user_id.id})
-        elif kind == "reassign_team":
-            quiet.write({"team_id": self.team_id.id})
-        elif kind == "raise_priority":
-            # the selection lists the priorities from the lowest to the highest
-            order = [value for value, _label in ticket._fields["priority"]._description_selection(self.env)]
-            current = ticket.priority or order[0]
-            wanted = self.priority or order[min(order.index(current) + 1, len(order) - 1)]
-            if order.index(wanted) > order.index(current):
-                quiet.write({"priority": wanted})
-        elif kind == "add_followers":
-            quiet.message_subscribe(partner_ids=self.partner_ids.ids)
-        elif kind == "email_customer":
-            template = self.mail_template_id
-            if not template.exists():
-                raise UserError(self.env._("The e-mail template of this action no longer exists."))
-            quiet.message_post_with_source(
-                template, message_type="auto_comment", subtype_xmlid="mail.mt_comment"
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        for firing_id, user in users.items():
+            outcomes[firing_id] = Tell(user.partner_id, notify=False)
+        return outcomes
+
+    def _sla_queue_emails(self, template, tickets):
+        """One e-mail per ticket to its customer, rendered from ``template`` for all the
+        tickets at once and queued (created in batches, sent by the mail queue)."""
+        composer = (
+            self.env["mail.compose.message"]
+            .sudo()
+            .with_context(sla_automatic=True)
+            .create(
+                {
+                    "composition_mode": "mass_mail",
+                    "model": TICKET_MODEL,
+                    "res_ids": repr(tickets.ids),
+                    "template_id": template.id,
+                    "force_send": False,
+                }
             )
-        elif kind == "server_action":
-            self.server_action_id.with_context(
-                active_model=ticket._name, active_id=ticket.id, active_ids=ticket.ids
-            ).run()
+        )
+        composer._action_send_mail()
 
     def unlink(self):
         levels = self.escalation_id

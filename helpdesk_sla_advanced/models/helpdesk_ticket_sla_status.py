@@ -344,7 +344,7 @@ class HelpdeskTicketSlaStatus(models.Model):
         # the firings of the clocks that have a ladder, in one query
         laddered = self.filtered(ladder_of)
         laddered.sudo().firing_ids.fetch(["escalation_id", "state", "attempts", "fired_at"])
-        attribute = []
+        evaluated = []  # (clock, engine clock, engine status, escalation plan, its firings)
         for status in self:
             clock = clocks[status.id]
             config = config_of(status)
@@ -365,8 +365,15 @@ class HelpdeskTicketSlaStatus(models.Model):
                 if status.error != str(exc):
                     status.sudo().write({"error": str(exc), "evaluated_at": now, "next_action_at": False})
                 continue
-            if escalate and plan and (plan.due or plan.skipped):
-                status._sla_fire(plan, firings, now)
+            evaluated.append((status, clock, result, plan, firings))
+        if escalate:
+            # the due levels of all these clocks fire together, as sets
+            self._sla_fire(
+                [(status, plan, firings) for status, _c, _r, plan, firings in evaluated if plan],
+                now,
+            )
+        attribute = []
+        for status, clock, result, plan, firings in evaluated:
             vals = status._sla_values(result, now, status._sla_ladder_times(plan, firings, now, escalate))
             if not status.ticket_id.active:
                 vals["next_action_at"] = False  # archived ticket: nothing fires
@@ -474,6 +481,8 @@ class HelpdeskTicketSlaStatus(models.Model):
             ["ticket_id", "ola_id", "ola_team_id", "breached_at", "contractual_hours", "metric"],
         ).grouped("ticket_id")
         Share.search([("status_id", "in", statuses.ids)]).unlink()
+        # their OLAs breached so far, in one query: replacing them below reads no clock again
+        statuses.fetch(["ola_breached_ids"])
         lines = []
         for status, clock, result in items:
             ticket = status.ticket_id
@@ -563,34 +572,69 @@ class HelpdeskTicketSlaStatus(models.Model):
                 times.append(now)  # due: the tick cron fires it
         return times
 
-    def _sla_fire(self, plan, firings, now):
-        """Fire the due levels of ``plan`` (and record the skipped ones) for this clock.
+    @api.model
+    def _sla_fire(self, items, now):
+        """Fire the due levels (and record the skipped ones) of ``items``, the
+        ``(clock, plan, {level id: firing})`` of the clocks this pass has locked.
 
-        Each level is reserved by inserting its firing row first: the unique index on
-        (clock, level) lets only one worker have it. A failing action is recorded and
-        retried later without repeating the actions that succeeded.
+        Each level is reserved by inserting its firing row first, all in one INSERT: the
+        unique index on (clock, level) lets only one worker have it. Should another worker
+        hold one of them, the clocks are reserved one by one and the clocks it holds are
+        left to it. The reserved levels then fire together, as sets. A failing action is
+        recorded and retried later without repeating the actions that succeeded.
         """
-        self.ensure_one()
-        Firing = self.env["helpdesk.ticket.sla.firing"].sudo()
-        base = {"status_id": self.id, "ticket_id": self.ticket_id.id, "company_id": self.company_id.id}
-        # skipped levels are settled at once; due ones start as a failed attempt 0 until run
-        settle = [(level_id, {"state": "skipped", "fired_at": now}) for level_id in plan.skipped]
-        settle += [(level_id, {"state": "failed", "attempts": 0}) for level_id in plan.due]
-        try:
-            with self.env.cr.savepoint():
-                for level_id, vals in settle:
-                    if level_id not in firings:
-                        due_at = naive(plan.times.get(level_id))
-                        vals = dict(base, escalation_id=level_id, due_at=due_at, **vals)
-                        firings[level_id] = Firing.create(vals)
-                Firing.flush_model()
-        except psycopg2.errors.UniqueViolation:
-            _logger.info("SLA clock %s: its due levels are being fired by another worker", self.id)
-            for level_id in (*plan.skipped, *plan.due):
-                firings.pop(level_id, None)
+        items = [item for item in items if item[1].due or item[1].skipped]
+        if not items:
             return
-        for level_id in plan.due:
-            firings[level_id]._sla_run(self, now)
+        Firing = self.env["helpdesk.ticket.sla.firing"].sudo()
+
+        def missing(status, plan, firings):
+            """(level id, values) of the firings this clock's plan needs and has not"""
+            base = {
+                "status_id": status.id,
+                "ticket_id": status.ticket_id.id,
+                "company_id": status.company_id.id,
+            }
+            # skipped levels are settled at once; due ones start as a failed attempt 0 until run
+            settle = [(level_id, {"state": "skipped", "fired_at": now}) for level_id in plan.skipped]
+            settle += [(level_id, {"state": "failed", "attempts": 0}) for level_id in plan.due]
+            return [
+                (level_id, dict(base, escalation_id=level_id, due_at=naive(plan.times.get(level_id)), **vals))
+                for level_id, vals in settle
+                if level_id not in firings
+            ]
+
+        def reserve(batch):
+            """Insert the missing firings of ``batch`` at once; False if another worker has one"""
+            todo = [
+                (firings, level_id, vals)
+                for status, plan, firings in batch
+                for level_id, vals in missing(status, plan, firings)
+            ]
+            if not todo:
+                return True
+            try:
+                with self.env.cr.savepoint():
+                    created = Firing.create([vals for _firings, _level_id, vals in todo])
+                    Firing.flush_model()
+            except psycopg2.errors.UniqueViolation:
+                return False
+            for (firings, level_id, _vals), firing in zip(todo, created):
+                firings[level_id] = firing
+            return True
+
+        kept = items
+        if not reserve(items):
+            kept = []
+            for status, plan, firings in items:
+                if reserve([(status, plan, firings)]):
+                    kept.append((status, plan, firings))
+                    continue
+                _logger.info("SLA clock %s: its due levels are being fired by another worker", status.id)
+                for level_id in (*plan.skipped, *plan.due):
+                    firings.pop(level_id, None)
+        statuses = {firings[level_id].id: status for status, plan, firings in kept for level_id in plan.due}
+        Firing.browse(statuses)._sla_run(statuses, now)
 
     @api.model
     def _sla_create_evaluated(self, vals_list, now, new_tickets=False):

@@ -5,6 +5,7 @@ from . import test_demo
 from . import test_escalation
 from . import test_exemption
 from . import test_ola
+from . import test_performance
 from . import test_policy_matching
 from . import test_security
 from . import test_sla_clocks

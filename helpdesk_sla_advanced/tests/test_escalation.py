@@ -5,6 +5,8 @@
 of the Premium policy is 16 h (internal 12 h); a ticket created on Friday 2025-03-07 at
 17:00 Paris is due on Thursday 2025-03-13 at 11:00 Paris (10:00 UTC)."""
 
+from unittest.mock import patch
+
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
@@ -107,18 +109,38 @@ class TestEscalationLadder(SlaCase):
         self.assertEqual(ticket.priority, "2")
         self.assertFalse(clock.next_action_at)
 
-    def test_notification_reaches_assignee_by_chatter(self):
-        ticket = self._ticket_for_agent()
+    def test_assignee_is_told_once_per_pass_and_each_ticket_says_who_was_told(self):
+        tickets = self._ticket_for_agent() | self._ticket_for_agent()
+        Message = self.env["mail.message"].sudo()
+        last = Message.search([], order="id desc", limit=1).id
         self._tick("2025-03-11 15:00:00")
-        message = ticket.message_ids.filtered(lambda m: "Reminder" in (m.body or ""))
-        self.assertEqual(message.partner_ids, self.agent.partner_id)
+        # one digest for the pass, listing both tickets with links to them
+        digest = Message.search(
+            [
+                ("id", ">", last),
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.agent.partner_id.ids),
+            ]
+        )
+        self.assertEqual(len(digest), 1)
+        self.assertEqual(digest.notification_ids.res_partner_id, self.agent.partner_id)
+        for ticket in tickets:
+            self.assertIn(f"/odoo/helpdesk.ticket/{ticket.id}", digest.body)
+            # and one note on each ticket: the level fired, and who was told
+            note = ticket.message_ids.filtered(lambda m: "Reminder" in (m.body or ""))
+            self.assertEqual(len(note), 1)
+            self.assertIn(f"Told in their SLA digest: {self.agent.name}.", note.body)
+            self.assertFalse(note.notification_ids)  # logged, nobody notified twice
 
     def test_customer_email_from_template_does_not_count_as_a_reply(self):
         ticket = self._ticket_for_agent()
         self._tick("2025-03-13 13:00:00")  # only the latest due level fires
         sent = ticket.message_ids.filtered(lambda m: m.subject and "taking longer than promised" in m.subject)
         self.assertTrue(sent)
-        self.assertIn(self.alice, sent.partner_ids)
+        # one e-mail to the customer, queued for the mail queue rather than sent by the cron
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", sent.ids)])
+        self.assertEqual(mail.recipient_ids, self.alice)
+        self.assertEqual(mail.state, "outgoing")
         self.assertEqual(self._clock(ticket, "first_response").state, "breached")
 
     def test_only_the_latest_due_level_fires_after_a_gap(self):
@@ -213,6 +235,115 @@ class TestEscalationLadder(SlaCase):
 
 
 @tagged("post_install", "-at_install")
+class TestEscalationSets(SlaCase):
+    """A cron pass takes each action of a level once for all the tickets due for it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team.user_id = cls.manager  # the team leader
+
+    def _level(self, actions):
+        level = self.env["helpdesk.sla.escalation"].create(
+            {
+                "name": "Late",
+                "policy_id": self.premium.id,
+                "metric": "resolution",
+                "trigger": "after_deadline",  # Thursday 2025-03-13 10:00 UTC
+                "action_ids": [Command.create(dict(action, sequence=n)) for n, action in enumerate(actions)],
+            }
+        )
+        self._forget_pending_reevaluation()
+        return level
+
+    def _fire(self):
+        Message = self.env["mail.message"].sudo()
+        last = Message.search([], order="id desc", limit=1).id
+        with mute_logger("odoo.addons.helpdesk_sla_advanced.models.helpdesk_ticket_sla_firing"):
+            self._tick("2025-03-13 10:30:00")
+        return Message.search([("id", ">", last), ("message_type", "=", "user_notification")])
+
+    def test_each_action_of_a_level_runs_once_for_its_tickets(self):
+        self._level(
+            [
+                {"action_type": "activity", "activity_summary": "Call the customer"},
+                {"action_type": "raise_priority"},
+                {"action_type": "add_followers", "partner_ids": [Command.set(self.bob.ids)]},
+                {"action_type": "notify_team_leader", "note": "Please look at it."},
+            ]
+        )
+        tickets = self._ticket(user_id=self.agent.id) | self._ticket(user_id=self.agent.id)
+        tickets |= self._ticket(user_id=self.agent.id)
+        notifications = self._fire()
+        self.assertEqual(set(tickets.sla_firing_ids.mapped("state")), {"done"})
+        self.assertEqual(tickets.mapped("priority"), ["2", "2", "2"])
+        for ticket in tickets:
+            self.assertIn(self.bob, ticket.message_partner_ids)
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "helpdesk.ticket"), ("res_id", "in", tickets.ids)]
+        )
+        self.assertEqual((len(activities), activities.user_id), (3, self.agent))
+        # one notification each for the pass: the leader's digest and the agent's (for the
+        # activities given to them), not one "assigned to you" per activity
+        self.assertEqual(
+            sorted(notifications.partner_ids.ids), sorted((self.manager | self.agent).partner_id.ids)
+        )
+        self.assertEqual(len(notifications), 2)
+        for digest in notifications:
+            for ticket in tickets:
+                self.assertIn(f"/odoo/helpdesk.ticket/{ticket.id}", digest.body)
+        leader_digest = notifications.filtered(lambda m: self.manager.partner_id in m.partner_ids)
+        self.assertIn("Please look at it.", leader_digest.body)
+        for ticket in tickets:
+            note = ticket.message_ids.filtered(lambda m: "<b>Late</b>" in (m.body or ""))
+            self.assertEqual(len(note), 1)
+            self.assertIn(self.manager.name, note.body)
+            self.assertIn(self.agent.name, note.body)
+
+    def test_a_ticket_that_breaks_a_set_fails_alone_and_is_retried(self):
+        self._level([{"action_type": "raise_priority"}, {"action_type": "notify_team_leader"}])
+        tickets = self._ticket() | self._ticket() | self._ticket()
+        poison = tickets[1]
+        write = type(tickets).write
+
+        def broken_write(records, vals):
+            if poison in records and "priority" in vals:
+                raise RuntimeError("corrupted ticket")
+            return write(records, vals)
+
+        with patch.object(type(tickets), "write", broken_write):
+            self._fire()
+        for ticket in tickets - poison:
+            self.assertEqual(ticket.priority, "2")
+            self.assertEqual(ticket.sla_firing_ids.state, "done")
+        firing = poison.sla_firing_ids
+        self.assertEqual((firing.state, firing.attempts), ("failed", 1))
+        self.assertIn("corrupted ticket", firing.error)
+        self.assertEqual(poison.priority, "1")
+        # the other action of its level was done, and is not repeated by the retry
+        self.assertEqual(firing.done_action_ids.action_type, "notify_team_leader")
+        self.assertIn("could not complete", poison.message_ids[0].body)
+        self.assertIn("it will be tried again soon", poison.message_ids[0].body)
+        # mended: the retry raises its priority and tells nobody a second time
+        Message = self.env["mail.message"].sudo()
+        last = Message.search([], order="id desc", limit=1).id
+        self._tick("2025-03-13 10:40:00")
+        self.assertEqual((firing.state, firing.attempts, poison.priority), ("done", 2, "2"))
+        self.assertFalse(Message.search([("id", ">", last), ("message_type", "=", "user_notification")]))
+
+    def test_nobody_to_notify_on_one_ticket_fails_that_ticket_only(self):
+        self._level([{"action_type": "notify_assignee"}])
+        lonely = self.env["helpdesk.ticket.team"].create({"name": "No leader"})
+        told = self._ticket(user_id=self.agent.id)
+        nobody = self._ticket(team_id=lonely.id)
+        notifications = self._fire()
+        self.assertEqual(told.sla_firing_ids.state, "done")
+        self.assertEqual(notifications.partner_ids, self.agent.partner_id)
+        self.assertEqual(nobody.sla_firing_ids.state, "failed")
+        self.assertIn("Nobody to notify", nobody.sla_firing_ids.error)
+
+
+@tagged("post_install", "-at_install")
 class TestEscalationValidation(SlaCase):
     def _level(self, **vals):
         values = {
@@ -265,7 +396,7 @@ class TestConcurrentWorkers(TransactionCase):
     def _env(self, cr):
         return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
 
-    def _setup_committed(self):
+    def _setup_committed(self, count=1):
         with freeze_time("2025-03-03 08:00:00"), self.registry.cursor() as cr:  # Monday 09:00 Paris
             env = self._env(cr)
             leader = env.ref("base.user_admin")
@@ -291,10 +422,19 @@ class TestConcurrentWorkers(TransactionCase):
                     ],
                 }
             )
-            ticket = env["helpdesk.ticket"].create(
-                {"name": "Workers test", "description": "x", "team_id": team.id, "partner_id": partner.id}
+            tickets = env["helpdesk.ticket"].create(
+                [
+                    {"name": "Workers test", "description": "x", "team_id": team.id, "partner_id": partner.id}
+                    for _n in range(count)
+                ]
             )
-            ids = {"ticket": ticket.id, "policy": policy.id, "team": team.id, "partner": partner.id}
+            ids = {
+                "ticket": tickets[0].id,
+                "tickets": tickets.ids,
+                "policy": policy.id,
+                "team": team.id,
+                "partner": partner.id,
+            }
             cr.commit()
         self.addCleanup(self._cleanup, ids)
         return ids
@@ -302,7 +442,16 @@ class TestConcurrentWorkers(TransactionCase):
     def _cleanup(self, ids):
         with self.registry.cursor() as cr:
             env = self._env(cr)
-            env["helpdesk.ticket"].browse(ids["ticket"]).unlink()
+            # the digests told about these tickets (not on a ticket: not deleted with them)
+            for ticket_id in ids["tickets"]:
+                env["mail.message"].search(
+                    [
+                        ("message_type", "=", "user_notification"),
+                        ("model", "=", False),
+                        ("body", "like", f'/odoo/helpdesk.ticket/{ticket_id}"'),
+                    ]
+                ).unlink()
+            env["helpdesk.ticket"].browse(ids["tickets"]).unlink()
             env["helpdesk.sla.policy"].browse(ids["policy"]).unlink()
             env["helpdesk.ticket.team"].browse(ids["team"]).unlink()
             env["res.partner"].browse(ids["partner"]).unlink()
@@ -312,10 +461,10 @@ class TestConcurrentWorkers(TransactionCase):
             ).unlink()
             cr.commit()
 
-    def _firings(self, ids):
+    def _firings(self, ids, ticket_id=None):
         with self.registry.cursor() as cr:
             return self._env(cr)["helpdesk.ticket.sla.firing"].search_count(
-                [("ticket_id", "=", ids["ticket"])]
+                [("ticket_id", "=", ticket_id or ids["ticket"])]
             )
 
     def test_two_workers_at_once_fire_each_level_exactly_once(self):
@@ -336,6 +485,47 @@ class TestConcurrentWorkers(TransactionCase):
                 self._env(cr_c)["helpdesk.ticket.sla.status"]._cron_sla_tick()
                 cr_c.commit()
         self.assertEqual(self._firings(ids), 1)
+
+    def test_a_level_reserved_meanwhile_is_left_to_its_worker_and_the_rest_of_the_set_fires(self):
+        ids = self._setup_committed(count=3)
+        taken, *others = ids["tickets"]
+        with freeze_time("2025-03-03 09:05:00"):
+            with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+                env_a, env_b = self._env(cr_a), self._env(cr_b)
+                env_a["helpdesk.ticket.sla.status"].search_count([])  # worker A's snapshot begins
+                # worker B fires the level of the first ticket and commits; A does not see it
+                clock = env_b["helpdesk.ticket"].browse(taken).sla_status_ids
+                env_b["helpdesk.ticket.sla.firing"].create(
+                    {
+                        "status_id": clock.id,
+                        "ticket_id": taken,
+                        "escalation_id": env_b["helpdesk.sla.policy"].browse(ids["policy"]).escalation_ids.id,
+                        "state": "done",
+                    }
+                )
+                cr_b.commit()
+                # A's INSERT of the three firings hits B's: A reserves them clock by clock
+                with mute_logger(
+                    "odoo.sql_db", "odoo.addons.helpdesk_sla_advanced.models.helpdesk_ticket_sla_status"
+                ):
+                    env_a["helpdesk.ticket.sla.status"]._cron_sla_tick()
+                Firing = env_a["helpdesk.ticket.sla.firing"]
+                fired = Firing.search([("ticket_id", "in", others)])
+                self.assertEqual((len(fired), set(fired.mapped("state"))), (2, {"done"}))
+                cr_a.commit()
+        self.assertEqual([self._firings(ids, ticket_id) for ticket_id in ids["tickets"]], [1, 1, 1])
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            leader = env.ref("base.user_admin").partner_id
+            digest = env["mail.message"].search(
+                [("message_type", "=", "user_notification"), ("partner_ids", "in", leader.ids)],
+                order="id desc",
+                limit=1,
+            )
+            # one digest for the two tickets A fired, none of the one B had
+            for ticket_id in others:
+                self.assertIn(f'/odoo/helpdesk.ticket/{ticket_id}"', digest.body)
+            self.assertNotIn(f'/odoo/helpdesk.ticket/{taken}"', digest.body)
 
 
 @tagged("post_install", "-at_install")
