@@ -93,7 +93,7 @@ class HelpdeskSlaCredit(models.Model):
     partner_id = fields.Many2one(related="agreement_id.partner_id", store=True, index=True, string="Customer")
     company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="agreement_id.currency_id", store=True)
-    credit_mode = fields.Selection(related="agreement_id.credit_mode")
+    credit_mode = fields.Selection(related="agreement_id.credit_mode", string="Credits Given")
     period_start = fields.Date(required=True, readonly=True, index=True)
     period_end = fields.Date(readonly=True, help="The period's last day.")
     state = fields.Selection(
