@@ -23,24 +23,15 @@ import argparse
 import os
 import sys
 from datetime import date, datetime
-from pathlib import Path
 
 import odoo_db
 from bench_cron import copy_rows
 
-ROOT = Path(__file__).resolve().parent.parent
 MARCH = date(2026, 3, 1)
 
 
 def _perf_counter() -> float:
     return os.times().elapsed
-
-
-def ensure_database(db: str) -> Path:
-    config = odoo_db.write_config(db)
-    if not odoo_db.exists(db):
-        odoo_db.install(config, db, "helpdesk_sla_advanced")
-    return config
 
 
 def build(env, agreement_count: int, ticket_count: int, outage_count: int):
@@ -235,14 +226,9 @@ def main() -> int:
     except ImportError:
         print("Odoo 19 is not importable here: nothing to measure.")
         return 2
-    sys.path.insert(0, str(ROOT))
-    config = ensure_database(args.db)
     from odoo import api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config as odoo_config
 
-    odoo_config.parse_config(["-c", str(config), "-d", args.db])
-    registry = Registry(args.db)
+    registry = odoo_db.open_registry(args.db)
     rows = []
     for tickets in args.tickets:
         with registry.cursor() as cr:

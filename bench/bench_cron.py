@@ -24,11 +24,9 @@ import argparse
 import os
 import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import odoo_db
 
-ROOT = Path(__file__).resolve().parent.parent
 # issue 14: firing a notify level over 1,000 due rows, whatever the number of open clocks
 GOAL_SECONDS_PER_1000 = 2.0
 GOAL_QUERIES_PER_ROW = 3.0
@@ -37,14 +35,6 @@ GOAL_QUERIES_PER_ROW = 3.0
 def _perf_counter() -> float:
     """Elapsed real time: freezegun patches time.perf_counter, not os.times."""
     return os.times().elapsed
-
-
-def ensure_database(db: str) -> Path:
-    """The configuration of ``db``, installing helpdesk_sla_advanced when it does not exist."""
-    config = odoo_db.write_config(db)
-    if not odoo_db.exists(db):
-        odoo_db.install(config, db, "helpdesk_sla_advanced")
-    return config
 
 
 def copy_rows(env, table: str, template_id: int, count: int, overrides: dict[str, str]) -> None:
@@ -181,14 +171,9 @@ def main() -> int:
     except ImportError:
         print("Odoo 19 is not importable here: nothing to measure.")
         return 2
-    sys.path.insert(0, str(ROOT))
-    config = ensure_database(args.db)
     from odoo import api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config as odoo_config
 
-    odoo_config.parse_config(["-c", str(config), "-d", args.db])
-    registry = Registry(args.db)
+    registry = odoo_db.open_registry(args.db)
     rows = []
     ladders = {"both": (False, True), "notify": (True,), "none": (False,)}[args.ladder]
     for with_ladder in ladders:

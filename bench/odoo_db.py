@@ -75,3 +75,17 @@ def exists(db: str) -> bool:
 
 def drop(db: str) -> None:
     subprocess.run(["dropdb", "--if-exists", *_pg_args(), db], check=True)
+
+
+def open_registry(db: str, modules: str = "helpdesk_sla_advanced"):
+    """The Odoo registry of ``db``, installing ``modules`` into it first when the database
+    does not exist (an existing database is used as it is, never dropped)."""
+    sys.path.insert(0, str(ROOT))
+    config = write_config(db)
+    if not exists(db):
+        install(config, db, modules)
+    from odoo.modules.registry import Registry
+    from odoo.tools import config as odoo_config
+
+    odoo_config.parse_config(["-c", str(config), "-d", db])
+    return Registry(db)

@@ -19,6 +19,9 @@ from unittest.mock import patch
 from xmlrpc.client import Fault
 
 from odoo import SUPERUSER_ID, api
+from odoo.addons.helpdesk_sla_advanced.models.helpdesk_sla_credit import (
+    COMPUTED_FIELDS as CREDIT_COMPUTED_FIELDS,
+)
 from odoo.addons.helpdesk_sla_advanced.models.helpdesk_sla_policy import CONFIG_VERSION_KEY, FLAGGED_KEY
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
@@ -38,19 +41,7 @@ UNBOUNDED = {
             "helpdesk.sla.credit",
             fname,
         ): "computed by the module; write() refuses it to anyone but the superuser"
-        for fname in (
-            "fee",
-            "subtotal",
-            "cap_amount",
-            "rules_total",
-            "total",
-            "availability",
-            "commitment",
-            "downtime_hours",
-            "excluded_hours",
-            "clock_count",
-            "breach_count",
-        )
+        for fname in CREDIT_COMPUTED_FIELDS
     },
 }
 
