@@ -215,12 +215,10 @@ class HelpdeskSlaCredit(models.Model):
 
     @api.model
     def _sla_check_compute_right(self):
-        if not (
-            self.env.su
-            or self.env.user.has_group("helpdesk_sla_advanced.group_sla_finance")
-            or self.env.user.has_group("helpdesk_sla_advanced.group_sla_manager")
-        ):
-            raise AccessError(self.env._("Only SLA managers and SLA finance compute service credits."))
+        """Statements are SLA finance's: agents and SLA managers read them."""
+        self._sla_check_group(
+            "helpdesk_sla_advanced.group_sla_finance", self.env._("compute service credits")
+        )
 
     def _sla_move(self, origin, what):
         for credit in self:

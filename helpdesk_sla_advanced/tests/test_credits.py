@@ -297,7 +297,7 @@ class TestStatements(CreditCase):
         self._resolved(utc(2025, 3, 14, 9, 0))
         agreement = self._agreement([self._lateness_rule()])
         credit = self._compute(agreement)
-        credit.with_user(self.manager).action_submit()
+        credit.with_user(self.finance).action_submit()
         credit.with_user(self.finance).action_approve()
         self._resolved(utc(2025, 3, 14, 14, 0))
         self._compute(agreement)
@@ -307,7 +307,7 @@ class TestStatements(CreditCase):
     def test_a_change_to_an_approved_period_is_an_adjustment_on_the_next_statement(self):
         agreement = self._agreement([self._availability_rule()])
         march = self._compute(agreement)
-        march.with_user(self.manager).action_submit()
+        march.with_user(self.finance).action_submit()
         march.with_user(self.finance).action_approve()
         self.assertAlmostEqual(march.total, 0.0)
         # an outage of March recorded late: 10 % of the fee is owed for March
@@ -321,7 +321,7 @@ class TestStatements(CreditCase):
         # computing April again replaces its draft: still one adjustment
         self._compute(agreement, APRIL)
         self.assertEqual(len(april.line_ids.filtered(lambda line: line.kind == "adjustment")), 1)
-        april.with_user(self.manager).action_submit()
+        april.with_user(self.finance).action_submit()
         april.with_user(self.finance).action_approve()
         may = self._compute(agreement, date(2025, 5, 1))
         self.assertFalse(may.line_ids.filtered(lambda line: line.kind == "adjustment"))
@@ -343,7 +343,7 @@ class TestStatements(CreditCase):
         agreement = self._agreement([self._lateness_rule()])
         wizard = (
             self.env["helpdesk.sla.credit.compute"]
-            .with_user(self.manager)
+            .with_user(self.finance)
             .create({"agreement_ids": [Command.set(agreement.ids)], "period_date": date(2025, 3, 20)})
         )
         action = wizard.action_compute()
@@ -363,7 +363,7 @@ class TestWorkflow(CreditCase):
         self.credit = self._compute(self.agreement)
 
     def test_finance_approves_and_issues(self):
-        self.credit.with_user(self.manager).action_submit()
+        self.credit.with_user(self.finance).action_submit()
         self.credit.with_user(self.finance).action_approve()
         self.assertEqual(self.credit.approved_by_id, self.finance)
         self.credit.with_user(self.finance).action_issue()
@@ -371,12 +371,17 @@ class TestWorkflow(CreditCase):
         self.assertTrue(self.credit.issued_on)
 
     def test_an_agent_cannot_approve(self):
-        self.credit.with_user(self.manager).action_submit()
+        self.credit.with_user(self.finance).action_submit()
         with self.assertRaisesRegex(AccessError, "SLA Finance"):
             self.credit.with_user(self.agent).action_approve()
 
-    def test_an_sla_manager_cannot_approve_or_issue(self):
-        self.credit.with_user(self.manager).action_submit()
+    def test_an_sla_manager_reads_statements_but_cannot_compute_submit_or_approve(self):
+        self.assertEqual(self.credit.with_user(self.manager).read(["total"])[0]["total"], 60.0)
+        with self.assertRaises(AccessError):
+            self.credit.with_user(self.manager).action_recompute()
+        with self.assertRaises(AccessError):
+            self.credit.with_user(self.manager).action_submit()
+        self.credit.with_user(self.finance).action_submit()
         with self.assertRaises(AccessError):
             self.credit.with_user(self.manager).action_approve()
         self.assertEqual(self.credit.state, "to_approve")
@@ -405,12 +410,12 @@ class TestWorkflow(CreditCase):
     def test_a_credit_on_claim_needs_a_claim_within_the_window(self):
         self.agreement.write({"credit_mode": "claim", "claim_days": 10})
         with self.assertRaisesRegex(ValidationError, "Claim Date"):
-            self.credit.with_user(self.manager).action_submit()
+            self.credit.with_user(self.finance).action_submit()
         self.credit.with_user(self.finance).write({"claim_date": date(2025, 4, 20)})
         with self.assertRaisesRegex(ValidationError, "claim window"):
-            self.credit.with_user(self.manager).action_submit()
+            self.credit.with_user(self.finance).action_submit()
         self.credit.with_user(self.finance).write({"claim_date": date(2025, 4, 5)})
-        self.credit.with_user(self.manager).action_submit()
+        self.credit.with_user(self.finance).action_submit()
         self.assertEqual(self.credit.state, "to_approve")
 
     def test_an_unclaimed_credit_is_rejected_when_the_window_closes(self):
@@ -422,13 +427,13 @@ class TestWorkflow(CreditCase):
         self.assertIn("10 days", self.credit.reject_reason)
 
     def test_consecutive_credited_periods_flag_chronic_failure_and_tell_the_salesperson(self):
-        self.credit.with_user(self.manager).action_submit()
+        self.credit.with_user(self.finance).action_submit()
         self.credit.with_user(self.finance).action_approve()
         self.assertFalse(self.agreement.chronic_failure)
         self._resolved(utc(2025, 4, 11, 14, 0), start=utc(2025, 4, 8, 7, 0))
         april = self._compute(self.agreement, APRIL)
         self.assertTrue(april.total)
-        april.with_user(self.manager).action_submit()
+        april.with_user(self.finance).action_submit()
         april.with_user(self.finance).action_approve()
         self.assertTrue(self.agreement.chronic_failure)
         self.assertEqual(self.agreement.chronic_since, MARCH)
@@ -505,7 +510,7 @@ class TestPortal(CreditCase):
         issued, draft = self._compute(mine), self._compute(mine, APRIL)
         other = self._compute(theirs)
         for credit in issued | other:
-            credit.with_user(self.manager).action_submit()
+            credit.with_user(self.finance).action_submit()
             credit.with_user(finance).action_approve()
             credit.with_user(finance).action_issue()
         portal = new_test_user(
@@ -522,7 +527,7 @@ class TestPortalPage(HttpCase, CreditCase):
     def test_the_portal_page_lists_the_issued_credits_with_their_lines(self):
         self._resolved(utc(2025, 3, 14, 9, 0))
         credit = self._compute(self._agreement([self._lateness_rule()]))
-        credit.with_user(self.manager).action_submit()
+        credit.with_user(self.finance).action_submit()
         credit.with_user(self.finance).action_approve()
         credit.with_user(self.finance).action_issue()
         new_test_user(
