@@ -4,7 +4,7 @@
     "name": "Helpdesk Advanced SLA",
     "summary": "Tiered SLA policies, first/next response and resolution clocks "
     "on working calendars, pauses, re-evaluation and exemptions",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "After-Sales",
     "website": "https://github.com/OCA/helpdesk",
     "author": "helpdesk_sla_advanced developers, Odoo Community Association (OCA)",
@@ -37,6 +37,7 @@
         "wizards/helpdesk_ticket_sla_exempt_views.xml",
         "wizards/helpdesk_sla_credit_compute_views.xml",
         "report/helpdesk_sla_ola_report_views.xml",
+        "report/report_helpdesk_sla_credit.xml",
         "views/helpdesk_sla_menus.xml",
     ],
     "demo": [

@@ -1,0 +1,66 @@
+# Copyright 2026 helpdesk_sla_advanced developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The customer's SLA report of a period, rendered to PDF by wkhtmltopdf and read back with
+pdftotext: its figures, and its French. Where either tool is missing these tests are skipped,
+and say so."""
+
+import shutil
+import subprocess
+import unittest
+
+from odoo.tests import tagged
+
+from .common import utc
+from .test_credits import CreditCase
+
+PDF_TOOLS = bool(shutil.which("wkhtmltopdf") and shutil.which("pdftotext"))
+SKIPPED = "!!! wkhtmltopdf or pdftotext is missing: the SLA report's PDF tests are SKIPPED !!!"
+REPORT = "helpdesk_sla_advanced.helpdesk_sla_credit_action_report"
+
+
+@tagged("post_install", "-at_install")
+@unittest.skipUnless(PDF_TOOLS, SKIPPED)
+class TestCreditReport(CreditCase):
+    def _pdf_text(self, credit):
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(REPORT, credit.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60
+        ).stdout.decode()
+        return " ".join(text.split())  # one space between words, whatever the layout
+
+    def _march(self):
+        self._resolved(utc(2025, 3, 12, 15, 0))  # met
+        self._resolved(utc(2025, 3, 13, 13, 0))  # Thursday 14:00 Paris: 2 business hours late
+        self._resolved(utc(2025, 3, 14, 9, 0))  # Friday 10:00 Paris: 6 business hours late
+        return self._compute(self._agreement([self._lateness_rule()]))
+
+    def test_the_report_gives_the_figures_of_the_period(self):
+        credit = self._march()
+        text = self._pdf_text(credit)
+        self.assertIn(credit.name, text)
+        # resolution, medium priority: 3 tickets, 1 met; median and 90th percentile of the
+        # business hours taken
+        self.assertIn("Resolution Medium 3 33.3 % 18.00 22.00", text)
+        # each late resolution with its deadline, when it was reached and how late, in Paris time
+        self.assertIn("Resolution 03/13/2025 11:00 AM 03/13/2025 02:00 PM 2.00", text)
+        self.assertIn("Resolution 03/13/2025 11:00 AM 03/14/2025 10:00 AM 6.00", text)
+        # the credit (1 % + 3 % of 2,000) and its explanation
+        self.assertIn("Late resolution 2 breaches 4.00 80.00 €", text)
+        self.assertIn("band 4:00:00-8:00:00 gives 3 %", text)
+        self.assertIn("Total credit: 80.00 €", text)
+
+    def test_the_report_is_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["helpdesk_mgmt", "helpdesk_sla_advanced"], ["fr_FR"])
+        self.acme.lang = "fr_FR"
+        text = self._pdf_text(self._march())
+        self.assertIn("Conformité par indicateur et priorité", text)
+        self.assertRegex(text, r"Résolution \S+ 3 33,3 % 18,00 22,00")
+        self.assertIn("Résolution 13/03/2025 11:00 14/03/2025 10:00 6,00", text)
+        self.assertIn("Crédit total : 80,00 €", text)
