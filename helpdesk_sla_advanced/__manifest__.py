@@ -16,6 +16,7 @@
     "data": [
         "security/helpdesk_sla_advanced_security.xml",
         "security/ir.model.access.csv",
+        "report/report_helpdesk_sla_credit.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/helpdesk_sla_priority_data.xml",
@@ -37,7 +38,6 @@
         "wizards/helpdesk_ticket_sla_exempt_views.xml",
         "wizards/helpdesk_sla_credit_compute_views.xml",
         "report/helpdesk_sla_ola_report_views.xml",
-        "report/report_helpdesk_sla_credit.xml",
         "views/helpdesk_sla_menus.xml",
     ],
     "demo": [

@@ -8,7 +8,8 @@ import shutil
 import subprocess
 import unittest
 
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import utc
 from .test_credits import CreditCase
@@ -64,3 +65,60 @@ class TestCreditReport(CreditCase):
         self.assertRegex(text, r"Résolution \S+ 3 33,3 % 18,00 22,00")
         self.assertIn("Résolution 13/03/2025 11:00 14/03/2025 10:00 6,00", text)
         self.assertIn("Crédit total : 80,00 €", text)
+
+
+class IssuedCase(CreditCase):
+    def _issued(self):
+        self._resolved(utc(2025, 3, 14, 9, 0))
+        credit = self._compute(self._agreement([self._lateness_rule()]))
+        credit.with_user(self.manager).action_submit()
+        credit.with_user(self.finance).action_approve()
+        credit.with_user(self.finance).action_issue()
+        return credit
+
+
+@tagged("post_install", "-at_install")
+class TestCreditReportDelivery(IssuedCase):
+    """Printed from the statement and from the customer, sent by e-mail from a template (the
+    PDF itself is tested above; here Odoo's test mode renders it as HTML)."""
+
+    def test_printed_from_the_customer_for_their_latest_period(self):
+        credit = self._issued()
+        action = self.acme.with_user(self.finance)._sla_action_print_report()
+        self.assertEqual(action["report_name"], "helpdesk_sla_advanced.report_helpdesk_sla_credit")
+        self.assertEqual(action["context"]["active_ids"], credit.ids)
+        with self.assertRaisesRegex(UserError, "No service-credit statement"):
+            self.nycorp.with_user(self.finance)._sla_action_print_report()
+
+    def test_sent_by_e_mail_with_the_pdf_attached(self):
+        credit = self._issued()
+        action = credit.with_user(self.finance).action_sla_send_report()
+        composer = Form(self.env[action["res_model"]].with_user(self.finance).with_context(action["context"]))
+        self.assertIn(credit.name, composer.subject)
+        composer.save()._action_send_mail()
+        message = credit.message_ids[0]
+        self.assertEqual(message.partner_ids, self.acme)
+        # "...pdf" in production; Odoo's test mode renders reports as HTML
+        self.assertRegex(message.attachment_ids.name, rf"^SLA report - {credit.name}\.(pdf|html)$")
+
+
+@tagged("post_install", "-at_install")
+class TestCreditReportPortal(HttpCase, IssuedCase):
+    def test_the_customer_downloads_the_report_of_an_issued_statement_from_the_portal(self):
+        credit = self._issued()
+        new_test_user(
+            self.env, login="acme-portal-report", password="acme-portal-report", groups="base.group_portal"
+        ).partner_id.parent_id = self.acme
+        self.authenticate("acme-portal-report", "acme-portal-report")
+        page = self.url_open("/my/sla-credits")
+        self.assertIn(f"/my/sla-credits/{credit.id}/report", page.text)
+        report = self.url_open(f"/my/sla-credits/{credit.id}/report")
+        self.assertEqual(report.status_code, 200)
+        self.assertIn("attachment", report.headers["Content-Disposition"])
+        self.assertIn("SLA_report_Acme_2025_03.pdf", report.headers["Content-Disposition"])
+        # someone else's statement: back to the portal home
+        theirs = self._compute(
+            self._agreement([self._lateness_rule()], name="NY Corp", partner_id=self.nycorp.id)
+        )
+        other = self.url_open(f"/my/sla-credits/{theirs.id}/report", allow_redirects=False)
+        self.assertEqual(other.status_code, 303)
