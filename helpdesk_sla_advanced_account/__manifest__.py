@@ -17,6 +17,7 @@
         "views/helpdesk_sla_credit_views.xml",
         "views/account_move_views.xml",
     ],
+    "demo": ["demo/helpdesk_sla_credit_demo.xml"],
     "auto_install": True,
     "installable": True,
 }

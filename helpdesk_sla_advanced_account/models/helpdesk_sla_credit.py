@@ -6,7 +6,7 @@ Exactly one credit note per statement: the statements are row-locked before thei
 read (a second user issuing at the same moment finds them locked and is told so), and the
 credit note's link to its statement is unique in the database (``account_move``)."""
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tools import format_date
@@ -141,3 +141,21 @@ class HelpdeskSlaCredit(models.Model):
             )
         )
         return move
+
+    @api.model
+    def _sla_demo_credit_notes(self):
+        """Demo: the demo statements issued before this module was installed get their credit
+        notes. Demo data only."""
+        agreements = self.env["helpdesk.sla.agreement"]
+        for xmlid in ("agreement_jackson_demo", "agreement_azure_demo"):
+            agreements |= (
+                self.env.ref(f"helpdesk_sla_advanced.helpdesk_sla_{xmlid}", raise_if_not_found=False)
+                or agreements
+            )
+        issued = self.sudo().search(
+            [("agreement_id", "in", agreements.ids), ("state", "=", "issued"), ("move_id", "=", False)]
+        )
+        # the demo agreements bill in euros, which a fresh database keeps inactive
+        issued.currency_id.filtered(lambda currency: not currency.active).active = True
+        for credit in issued.filtered(lambda c: c.total > 0):
+            credit._sla_create_credit_note()
