@@ -56,6 +56,25 @@ class TestCreditReport(CreditCase):
         self.assertIn("band 4:00:00-8:00:00 gives 3 %", text)
         self.assertIn("Total credit: 80.00 €", text)
 
+    def test_the_report_gives_availability_against_the_commitment_and_the_exclusions(self):
+        # 7.43 h down of the 743 h of March in Paris: 99 % available, the band below 99.7 %
+        self._outage(utc(2025, 3, 5, 8, 0), utc(2025, 3, 5, 15, 25, 48))
+        self._outage(
+            utc(2025, 3, 20, 8, 0),
+            utc(2025, 3, 20, 20, 0),
+            force_majeure=True,
+            exclusion_reason="Regional power cut (clause 9.2)",
+        )
+        credit = self._compute(self._agreement([self._availability_rule()]))
+        text = self._pdf_text(credit)
+        self.assertIn("Availability: 99.000 % for a commitment of 99.700 %.", text)
+        self.assertIn("Downtime: 19.43 h, of which excluded: 12.00 h.", text)
+        self.assertIn("Availability 99.7 %", text)
+        self.assertIn("10.00 200.00 €", text)  # 10 % of the 2,000 fee
+        self.assertIn("Exclusions", text)
+        self.assertIn("Regional power cut (clause 9.2)", text)
+        self.assertIn("No service-level target was due in the period.", text)
+
     def test_the_report_is_in_the_customers_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["helpdesk_mgmt", "helpdesk_sla_advanced"], ["fr_FR"])
