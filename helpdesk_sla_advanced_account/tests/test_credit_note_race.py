@@ -107,3 +107,22 @@ class TestCreditNoteRace(TransactionCase):
             with self.assertRaisesRegex(UserError, "it is Issued"):
                 statement_b.action_issue()
         self.assertEqual(self._credit_notes(ids), 1)
+
+    def test_a_second_credit_note_from_another_transaction_is_refused_by_the_database(self):
+        ids = self._setup_committed()
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            env_b = self._env(cr_b)
+            self.assertEqual(env_b["helpdesk.sla.credit"].browse(ids["statement"]).state, "approved")
+            self._env(cr_a)["helpdesk.sla.credit"].browse(ids["statement"]).action_issue()
+            cr_a.commit()
+            # B goes around the lock and links its own credit note: the unique index refuses it
+            with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"):
+                env_b["account.move"].create(
+                    {
+                        "move_type": "out_refund",
+                        "partner_id": ids["partner"],
+                        "sla_credit_id": ids["statement"],
+                    }
+                ).flush_recordset()
+            cr_b.rollback()
+        self.assertEqual(self._credit_notes(ids), 1)
