@@ -1,7 +1,7 @@
 """Repository-wide pytest hooks.
 
-Where Odoo cannot be imported, the addon's Odoo tests cannot run: say so loudly, with
-their number, at the end of the run (just above pytest's summary line), so that a green
+Where Odoo cannot be imported, the addons' Odoo tests cannot run: say so loudly, with
+their number per addon, at the end of the run (just above pytest's summary line), so that a green
 engine-only run is never mistaken for a full one.
 """
 
@@ -12,13 +12,14 @@ import importlib.util
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-ADDON_TESTS = ROOT / "helpdesk_sla_advanced" / "tests"
+# the addons whose tests need Odoo, each counted on its own
+ADDONS = ("helpdesk_sla_advanced", "helpdesk_sla_advanced_account")
 
 
-def count_odoo_tests() -> int:
-    """Number of ``test_*`` methods in the addon's test classes (read, not imported)."""
+def count_odoo_tests(addon: str = ADDONS[0]) -> int:
+    """Number of ``test_*`` methods in an addon's test classes (read, not imported)."""
     total = 0
-    for path in sorted(ADDON_TESTS.glob("test_*.py")):
+    for path in sorted((ROOT / addon / "tests").glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
@@ -38,30 +39,30 @@ def odoo_available() -> bool:
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if odoo_available() and config.getoption("--odoo-database", default=None):
-        counts: dict[str, dict[str, int]] = {"engine and static": {}, "Odoo (helpdesk_sla_advanced)": {}}
+        counts: dict[str, dict[str, int]] = {"engine and static": {}}
+        counts.update((f"Odoo ({addon})", {}) for addon in ADDONS)
         for outcome in ("passed", "failed", "error", "skipped"):
             for report in terminalreporter.stats.get(outcome, []):
                 if getattr(report, "when", "call") != "call" and outcome == "passed":
                     continue
-                key = (
-                    "Odoo (helpdesk_sla_advanced)"
-                    if report.nodeid.startswith("helpdesk_sla_advanced/")
-                    else "engine and static"
-                )
+                addon = report.nodeid.split("/", 1)[0]
+                key = f"Odoo ({addon})" if addon in ADDONS else "engine and static"
                 counts[key][outcome] = counts[key].get(outcome, 0) + 1
         for suite, by_outcome in counts.items():
             detail = ", ".join(f"{n} {outcome}" for outcome, n in by_outcome.items()) or "none collected"
             terminalreporter.write_line(f"{suite} tests: {detail}", bold=True)
         return
-    count = count_odoo_tests()
+    counts = {addon: count_odoo_tests(addon) for addon in ADDONS}
     reason = "`import odoo` fails on this machine" if not odoo_available() else "no --odoo-database given"
     bar = "!" * 78
     terminalreporter.write_line(bar, red=True, bold=True)
     terminalreporter.write_line(
-        f"!!! ODOO TESTS SKIPPED: {count} Odoo tests of helpdesk_sla_advanced were NOT run ({reason}).",
+        f"!!! ODOO TESTS SKIPPED: {sum(counts.values())} Odoo tests were NOT run ({reason}):",
         red=True,
         bold=True,
     )
+    for addon, count in counts.items():
+        terminalreporter.write_line(f"!!!   {count} of {addon}", red=True, bold=True)
     terminalreporter.write_line(
         "!!! Only the engine tests and static checks ran. Install Odoo 19 (README.md) to run them.",
         red=True,

@@ -4,7 +4,7 @@
     "name": "Helpdesk Advanced SLA",
     "summary": "Tiered SLA policies, first/next response and resolution clocks "
     "on working calendars, pauses, re-evaluation and exemptions",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "After-Sales",
     "website": "https://github.com/OCA/helpdesk",
     "author": "helpdesk_sla_advanced developers, Odoo Community Association (OCA)",
@@ -16,6 +16,7 @@
     "data": [
         "security/helpdesk_sla_advanced_security.xml",
         "security/ir.model.access.csv",
+        "report/report_helpdesk_sla_credit.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/helpdesk_sla_priority_data.xml",

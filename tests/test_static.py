@@ -15,6 +15,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "sla_engine"
 ADDON = ROOT / "helpdesk_sla_advanced"
+ACCOUNT_ADDON = ROOT / "helpdesk_sla_advanced_account"
+ADDONS = (ADDON, ACCOUNT_ADDON)
+
+
+def _xml_files() -> list[Path]:
+    return [path for addon in ADDONS for path in sorted(addon.rglob("*.xml"))]
 
 
 def _python_files(folder: Path) -> list[Path]:
@@ -74,16 +80,17 @@ def test_manifest_files_exist_and_security_comes_first():
     assert len(files) == len(set(files))
 
 
-@pytest.mark.parametrize("path", sorted(ADDON.rglob("*.xml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _xml_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_xml_files_parse_and_use_odoo_root(path):
     root = ET.parse(path).getroot()
     assert root.tag == "odoo"
     assert root.find("data") is None, "write <odoo noupdate=...>, not <odoo><data>"
 
 
-def test_xml_ids_are_unique():
+@pytest.mark.parametrize("addon", ADDONS, ids=lambda p: p.name)
+def test_xml_ids_are_unique(addon):
     ids = []
-    for path in ADDON.rglob("*.xml"):
+    for path in addon.rglob("*.xml"):
         root = ET.parse(path).getroot()
         ids += [node.get("id") for node in root.iter() if node.get("id") and "." not in node.get("id")]
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
@@ -115,8 +122,9 @@ def test_every_model_has_access_rules():
         assert "model_" + model.replace(".", "_") in covered, model
 
 
-def test_one_model_per_file_named_after_it():
-    for path in _python_files(ADDON / "models"):
+@pytest.mark.parametrize("addon", ADDONS, ids=lambda p: p.name)
+def test_one_model_per_file_named_after_it(addon):
+    for path in _python_files(addon / "models"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
         names = []
@@ -136,10 +144,18 @@ def test_readme_fragments_exist():
         assert (ADDON / "readme" / name).read_text(encoding="utf-8").strip(), name
 
 
-def test_translations_cover_the_addon():
-    pot = (ADDON / "i18n" / "helpdesk_sla_advanced.pot").read_text(encoding="utf-8")
-    french = (ADDON / "i18n" / "fr.po").read_text(encoding="utf-8")
-    for text in ("SLA Policy", "Only SLA managers can re-evaluate tickets.", "Team Visit"):
+@pytest.mark.parametrize(
+    ("addon", "samples"),
+    [
+        (ADDON, ("SLA Policy", "Only SLA managers can re-evaluate tickets.", "Team Visit")),
+        (ACCOUNT_ADDON, ("Service credit", "Credit Note", "SLA service credits, %(period)s")),
+    ],
+    ids=lambda value: value.name if isinstance(value, Path) else "",
+)
+def test_translations_cover_the_addon(addon, samples):
+    pot = (addon / "i18n" / f"{addon.name}.pot").read_text(encoding="utf-8")
+    french = (addon / "i18n" / "fr.po").read_text(encoding="utf-8")
+    for text in samples:
         assert f'msgid "{text}"' in pot
         assert f'msgid "{text}"' in french
     entries = _po_entries(french)
@@ -147,6 +163,23 @@ def test_translations_cover_the_addon():
     assert not untranslated, untranslated[:5]
     # every message of the template is in the French file, and no French message is stale
     assert set(_po_entries(pot)) == set(entries), sorted(set(_po_entries(pot)) ^ set(entries))[:5]
+
+
+def test_account_addon_manifest_follows_oca_rules():
+    manifest = ast.literal_eval((ACCOUNT_ADDON / "__manifest__.py").read_text(encoding="utf-8"))
+    assert manifest["version"] == "19.0.1.0.0"
+    assert manifest["license"] == "AGPL-3"
+    assert manifest["author"] == "helpdesk_sla_advanced developers, Odoo Community Association (OCA)"
+    assert manifest["website"] == "https://github.com/OCA/helpdesk"
+    assert manifest["depends"] == ["helpdesk_sla_advanced", "account"]
+    assert manifest["auto_install"] is True
+    assert "description" not in manifest
+    assert all(value not in ("", [], {}) for value in manifest.values())
+    assert manifest["data"][0].startswith("security/")
+    for name in manifest["data"] + manifest.get("demo", []):
+        assert (ACCOUNT_ADDON / name).is_file(), name
+    for name in ("DESCRIPTION.md", "USAGE.md", "CONTRIBUTORS.md"):
+        assert (ACCOUNT_ADDON / "readme" / name).read_text(encoding="utf-8").strip(), name
 
 
 def _po_entries(text):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's one test command (README.md, "Test"): engine tests, static checks, and,
-# wherever `python3 -c "import odoo"` works, the Odoo tests of helpdesk_sla_advanced run
-# through pytest-odoo on a database created for the run and dropped after it.
+# wherever `python3 -c "import odoo"` works, the Odoo tests of helpdesk_sla_advanced and of
+# helpdesk_sla_advanced_account (which pulls Invoicing, `account`) run through pytest-odoo, in
+# one pytest run, on a database created for the run and dropped after it.
 #
 # Environment (all optional):
 #   ODOO_DB_HOST / ODOO_DB_PORT / ODOO_DB_USER   PostgreSQL access for Odoo (default: the
@@ -52,7 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-modules=helpdesk_sla_advanced
+modules=helpdesk_sla_advanced,helpdesk_sla_advanced_account
 if python3 -c "import odoo.addons.helpdesk_mgmt_sla" >/dev/null 2>&1; then
     # OCA's module, which this addon replaces, must be able to live in the same database
     modules="$modules,helpdesk_mgmt_sla"
@@ -73,5 +74,5 @@ install "${db}_nodemo" ""
 echo "== installing $modules with demo data into $db"
 install "$db" --with-demo
 
-python3 -m pytest tests helpdesk_sla_advanced/tests -q -p no:cacheprovider --odoo-http \
-    --odoo-config="$conf" --odoo-database="$db" "$@"
+python3 -m pytest tests helpdesk_sla_advanced/tests helpdesk_sla_advanced_account/tests \
+    -q -p no:cacheprovider --odoo-http --odoo-config="$conf" --odoo-database="$db" "$@"

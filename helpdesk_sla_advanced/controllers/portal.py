@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 
@@ -29,3 +30,17 @@ class CustomerPortalSlaCredits(CustomerPortal):
             }
         )
         return request.render("helpdesk_sla_advanced.portal_my_sla_credits", values)
+
+    @http.route(["/my/sla-credits/<int:credit_id>/report"], type="http", auth="user", website=True)
+    def portal_my_sla_credit_report(self, credit_id, **kw):
+        """The SLA report of one of the customer's issued statements, as a PDF download."""
+        try:
+            credit = self._document_check_access("helpdesk.sla.credit", credit_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        return self._show_report(
+            model=credit,
+            report_type="pdf",
+            report_ref="helpdesk_sla_advanced.helpdesk_sla_credit_action_report",
+            download=True,
+        )

@@ -299,6 +299,31 @@ class HelpdeskSlaCredit(models.Model):
         self.sudo().write({"state": "draft"})
         return True
 
+    def _get_report_base_filename(self):
+        """The SLA report's file name (the portal's download names the file with it)."""
+        self.ensure_one()
+        return self.env._("SLA report - %(name)s", name=self.name or "")
+
+    def action_sla_send_report(self):
+        """Open the e-mail composer with the SLA report template (its PDF attached)."""
+        self.ensure_one()
+        self._sla_check_compute_right()
+        template = self.env.ref("helpdesk_sla_advanced.mail_template_sla_credit_report")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "force_email": True,
+            },
+        }
+
     @api.model
     def _sla_expire_claims(self, today=None):
         """Drafts of agreements on claim whose window closed without a claim are rejected."""

@@ -1,5 +1,6 @@
 from . import test_adversarial
 from . import test_batch
+from . import test_credit_report
 from . import test_credits
 from . import test_demo
 from . import test_escalation
