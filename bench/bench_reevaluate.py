@@ -96,13 +96,14 @@ def measure(env, ticket_count: int) -> dict:
         env.invalidate_all()
         queries = env.cr.sql_log_count
         started = _perf_counter()
-        runs, per_run = 0, []
+        runs, per_run, times = 0, [], []
         while True:
-            before = env.cr.sql_log_count
+            before, run_started = env.cr.sql_log_count, _perf_counter()
             remaining = Ticket._cron_sla_reevaluate(batch_size=BATCH)
             env.flush_all()
             runs += 1
             per_run.append(env.cr.sql_log_count - before)
+            times.append(_perf_counter() - run_started)
             if not remaining:
                 break
         elapsed = _perf_counter() - started
@@ -121,6 +122,7 @@ def measure(env, ticket_count: int) -> dict:
         "runs": runs,
         "batch_queries": max(full),
         "first_run": per_run[0],
+        "times": times,
     }
 
 
