@@ -1072,6 +1072,7 @@ class HelpdeskTicket(models.Model):
         by_vals = defaultdict(list)
         todo = []
         for status, vals, events in changes:
+            vals = {fname: value for fname, value in vals.items() if status._sla_differs(fname, value)}
             if vals:
                 by_vals[tuple(sorted(vals.items()))].append(status.id)
             if events:

@@ -870,6 +870,15 @@ class HelpdeskTicketSlaStatus(models.Model):
         }
         return vals, [event]
 
+    def _sla_differs(self, fname, value):
+        """Whether writing ``value`` (as written: an id for a many2one) to ``fname`` changes
+        this clock (a write of the same value would still update the row)."""
+        self.ensure_one()
+        current = self[fname]
+        if self._fields[fname].type == "many2one":
+            current = current.id
+        return (current or False) != (value or False)
+
     @api.model
     def _sla_reached_target_events(self, items, now):
         """``[(clock, target event)]`` that record a re-evaluation of reached SLA clocks,
