@@ -300,15 +300,32 @@ class HelpdeskTicketSlaStatus(models.Model):
     def _sla_clocks(self, calendars=None):
         """{status id: SlaClock, or an error message}: one events query, one calendar fetch each."""
         calendars = calendars if calendars is not None else self._sla_engine_calendars()
-        # one query for the events of all the clocks, in their order
-        events = (
-            self.env["helpdesk.ticket.sla.event"]
-            .sudo()
-            .search_fetch([("status_id", "in", self.ids)], ENGINE_EVENT_FIELDS, order="at, id")
+        # one query for the events of all the clocks, in their order, read as plain values:
+        # a batch of the re-evaluation cron reads thousands of them
+        self.env["helpdesk.ticket.sla.event"].flush_model(ENGINE_EVENT_FIELDS)
+        rows = (
+            self.env.execute_query(
+                SQL(
+                    "SELECT status_id, kind, at, reason, contractual_hours, internal_hours, time_kind"
+                    "  FROM helpdesk_ticket_sla_event WHERE status_id IN %s ORDER BY at, id",
+                    tuple(self.ids),
+                )
+            )
+            if self.ids
+            else []
         )
         events_by_status = {status.id: [] for status in self}
-        for event in events:
-            events_by_status[event.status_id.id].append(event)
+        for status_id, kind, at, reason, contractual, internal, time_kind in rows:
+            events_by_status[status_id].append(
+                {
+                    "kind": kind,
+                    "at": at,
+                    "reason": reason or "",
+                    "contractual_hours": contractual or 0.0,
+                    "internal_hours": internal or 0.0,
+                    "time_kind": time_kind or False,
+                }
+            )
         result = {}
         for status in self:
             calendar = calendars[(status.calendar_id.id or 0, status.tz or "UTC")]
@@ -316,7 +333,7 @@ class HelpdeskTicketSlaStatus(models.Model):
                 result[status.id] = calendar.message
                 continue
             try:
-                events = [e for event in events_by_status[status.id] for e in event._engine_events()]
+                events = [e for values in events_by_status[status.id] for e in engine_events(values)]
                 target = next((e.target for e in events if e.target is not None), None)
                 if target is None:
                     target = engine_target(status.contractual_hours, status.internal_hours, status.time_kind)
@@ -378,11 +395,22 @@ class HelpdeskTicketSlaStatus(models.Model):
             )
         attribute = []
         writes = []
+        # what changed, compared in the cache's format, as a write would (the values of a
+        # batch are read in one query; a record's value is much slower to get, field by field)
+        compared = [fname for fname in EVALUATED_FIELDS if fname != "evaluated_at"]
+        self.fetch(compared)
+        caches = [
+            (fname, self._fields[fname], self._fields[fname]._get_cache(self.env)) for fname in compared
+        ]
         for status, clock, result, plan, firings in evaluated:
             vals = status._sla_values(result, now, status._sla_ladder_times(plan, firings, now, escalate))
             if not status.ticket_id.active:
                 vals["next_action_at"] = False  # archived ticket: nothing fires
-            changed = {k: v for k, v in vals.items() if k != "evaluated_at" and status[k] != v}
+            changed = {
+                fname: vals[fname]
+                for fname, field, cache in caches
+                if cache.get(status.id) != field.convert_to_cache(vals[fname], status)
+            }
             if "state" in changed:
                 # empty (undecided) and 0 (breached) look alike in the cache: write it anyway
                 changed["met_pct"] = vals["met_pct"]
