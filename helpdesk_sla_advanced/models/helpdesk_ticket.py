@@ -877,6 +877,10 @@ class HelpdeskTicket(models.Model):
                 existing[status.ticket_id.id][(status.metric, status.cycle)] = status
         touched = Status.browse()
         to_create = []
+        # what the clocks need, gathered for the whole batch: new values (one write per set
+        # of equal values), new events (one INSERT), and the reached clocks whose new target
+        # may be one to record (their last recorded target, read in one query)
+        changes, reached = [], []
         for ticket in tickets:
             if ticket.id not in matches:
                 config, reason = ticket._sla_config(), ticket.sla_policy_reason
@@ -892,8 +896,11 @@ class HelpdeskTicket(models.Model):
             for metric in ("first_response", "resolution"):
                 target = config.target_for(metric, ticket.priority) if config else None
                 status = mine.get((metric, 1))
-                if status:
-                    touched |= ticket._sla_reconcile(status, config, target, reason, now)
+                if status and status.reached_at:
+                    if target:
+                        reached.append((status, config, target, reason))
+                elif status:
+                    changes.append((status, *ticket._sla_reconcile(status, config, target, reason, now)))
                 elif target:
                     to_create.append(
                         ticket._sla_new_status_vals(
@@ -901,9 +908,15 @@ class HelpdeskTicket(models.Model):
                         )
                     )
             for (metric, _cycle), status in mine.items():
-                if metric == "next_response":
-                    target = config.target_for(metric, ticket.priority) if config else None
-                    touched |= ticket._sla_reconcile(status, config, target, reason, now)
+                if metric != "next_response":
+                    continue
+                target = config.target_for(metric, ticket.priority) if config else None
+                if status.reached_at:
+                    if target:
+                        reached.append((status, config, target, reason))
+                else:
+                    changes.append((status, *ticket._sla_reconcile(status, config, target, reason, now)))
+        touched |= self._sla_apply_changes(changes, reached, now)
         if new and not insert:
             return to_create
         created = Status._sla_create_evaluated(to_create, now, new_tickets=new)
@@ -1027,22 +1040,11 @@ class HelpdeskTicket(models.Model):
         return messages.filtered(lambda m: self._sla_message_kind(m) == "agent")[:1]
 
     def _sla_reconcile(self, status, config, target, reason, now):
-        """Bring an existing clock in line with the policy ``config`` and ``target``."""
+        """``(values, events)`` that bring an open clock in line with the policy ``config``
+        and ``target`` (nothing to write or log: empty ones)."""
         self.ensure_one()
-        Status = self.env["helpdesk.ticket.sla.status"]
-        if status.reached_at:
-            # reached: its verdict stays, whatever the new targets; it records that it was
-            # re-evaluated, and against which target, when that target is a new one
-            if target:
-                event = status._sla_reached_target_event(config, target, reason, now)
-                if event:
-                    self._sla_add_events(status, [event])
-            return Status
         if not target:
-            if status.active:
-                status.write({"active": False, "next_action_at": False})
-                return status
-            return Status
+            return ({"active": False, "next_action_at": False} if status.active else {}), []
         vals, events = status._sla_retarget(
             "policy_id",
             config,
@@ -1058,11 +1060,31 @@ class HelpdeskTicket(models.Model):
                 events.append({"kind": "pause", "at": now, "reason": self.stage_id.name})
             elif status.paused and not should_pause:
                 events.append({"kind": "resume", "at": now, "reason": self.stage_id.name})
-        if vals:
-            status.write(vals)
-        if events:
-            self._sla_add_events(status, events)
-        return status if (vals or events) else Status
+        return vals, events
+
+    def _sla_apply_changes(self, changes, reached, now):
+        """Apply what reconciling found, as sets: ``changes`` are ``(open clock, values,
+        events)``, written once per set of equal values, their events in one INSERT;
+        ``reached`` are ``(reached clock, config, target, reason)``: a reached clock keeps
+        its verdict, whatever the new targets, and records that it was re-evaluated, and
+        against which target, when that target is a new one. Returns the clocks changed."""
+        Status = self.env["helpdesk.ticket.sla.status"].sudo()
+        by_vals = defaultdict(list)
+        todo = []
+        for status, vals, events in changes:
+            vals = {fname: value for fname, value in vals.items() if status._sla_differs(fname, value)}
+            if vals:
+                by_vals[tuple(sorted(vals.items()))].append(status.id)
+            if events:
+                todo.append((status, events))
+        for items, ids in by_vals.items():
+            Status.browse(ids).write(dict(items))
+        if reached:
+            new_events = Status._sla_reached_target_events(reached, now)
+            todo += [(status, [event]) for status, event in new_events]
+        touched = self._sla_add_events_batch(todo) if todo else Status.browse()
+        # a clock archived (no target any more) has no event, yet it changed
+        return touched | Status.browse(id_ for ids in by_vals.values() for id_ in ids)
 
     # ------------------------------------------------------------ messages
     def _sla_message_kind(self, message, values=None):
@@ -1303,7 +1325,7 @@ class HelpdeskTicket(models.Model):
         statuses = self._sla_apply(now)
         statuses |= self.env["helpdesk.ticket.sla.visit"]._sla_reconcile_for(self, now)
         statuses |= self._sla_open_clocks()
-        statuses._sla_evaluate(now)
+        statuses._sla_evaluate(now, moved_only=True)
         return statuses
 
     def _sla_run_isolated(self, work, on_failure=None):

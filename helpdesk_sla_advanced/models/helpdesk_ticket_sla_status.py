@@ -68,6 +68,8 @@ ENGINE_EVENT_FIELDS = [
     "time_kind",
 ]
 
+# what an evaluation changes by the mere passing of time
+AGING_FIELDS = {"working_hours", "calendar_hours", "paused_hours", "time_left_hours"}
 # values of the status a clock evaluation writes
 EVALUATED_FIELDS = (
     "state",
@@ -298,15 +300,32 @@ class HelpdeskTicketSlaStatus(models.Model):
     def _sla_clocks(self, calendars=None):
         """{status id: SlaClock, or an error message}: one events query, one calendar fetch each."""
         calendars = calendars if calendars is not None else self._sla_engine_calendars()
-        # one query for the events of all the clocks, in their order
-        events = (
-            self.env["helpdesk.ticket.sla.event"]
-            .sudo()
-            .search_fetch([("status_id", "in", self.ids)], ENGINE_EVENT_FIELDS, order="at, id")
+        # one query for the events of all the clocks, in their order, read as plain values:
+        # a batch of the re-evaluation cron reads thousands of them
+        self.env["helpdesk.ticket.sla.event"].flush_model(ENGINE_EVENT_FIELDS)
+        rows = (
+            self.env.execute_query(
+                SQL(
+                    "SELECT status_id, kind, at, reason, contractual_hours, internal_hours, time_kind"
+                    "  FROM helpdesk_ticket_sla_event WHERE status_id IN %s ORDER BY at, id",
+                    tuple(self.ids),
+                )
+            )
+            if self.ids
+            else []
         )
         events_by_status = {status.id: [] for status in self}
-        for event in events:
-            events_by_status[event.status_id.id].append(event)
+        for status_id, kind, at, reason, contractual, internal, time_kind in rows:
+            events_by_status[status_id].append(
+                {
+                    "kind": kind,
+                    "at": at,
+                    "reason": reason or "",
+                    "contractual_hours": contractual or 0.0,
+                    "internal_hours": internal or 0.0,
+                    "time_kind": time_kind or False,
+                }
+            )
         result = {}
         for status in self:
             calendar = calendars[(status.calendar_id.id or 0, status.tz or "UTC")]
@@ -314,7 +333,7 @@ class HelpdeskTicketSlaStatus(models.Model):
                 result[status.id] = calendar.message
                 continue
             try:
-                events = [e for event in events_by_status[status.id] for e in event._engine_events()]
+                events = [e for values in events_by_status[status.id] for e in engine_events(values)]
                 target = next((e.target for e in events if e.target is not None), None)
                 if target is None:
                     target = engine_target(status.contractual_hours, status.internal_hours, status.time_kind)
@@ -323,12 +342,14 @@ class HelpdeskTicketSlaStatus(models.Model):
                 result[status.id] = str(exc)
         return result
 
-    def _sla_evaluate(self, now=None, escalate=False):
+    def _sla_evaluate(self, now=None, escalate=False, moved_only=False):
         """Recompute the stored values of these clocks from their events, at ``now``.
 
         With ``escalate`` (the tick cron, on rows it has locked), also fire the escalation
-        levels that are due. A clock that cannot be computed keeps its last values and
-        records why in ``error``.
+        levels that are due. With ``moved_only`` (the re-evaluation cron), a clock is
+        written only when more than its elapsed times changed (its deadlines, state...):
+        the time counted since its last evaluation alone is no change worth a write.
+        A clock that cannot be computed keeps its last values and records why in ``error``.
         """
         if not self:
             return
@@ -373,24 +394,62 @@ class HelpdeskTicketSlaStatus(models.Model):
                 now,
             )
         attribute = []
+        writes = []
+        # what changed, compared in the cache's format, as a write would (the values of a
+        # batch are read in one query; a record's value is much slower to get, field by field)
+        compared = [fname for fname in EVALUATED_FIELDS if fname != "evaluated_at"]
+        self.fetch(compared)
+        caches = [
+            (fname, self._fields[fname], self._fields[fname]._get_cache(self.env)) for fname in compared
+        ]
         for status, clock, result, plan, firings in evaluated:
             vals = status._sla_values(result, now, status._sla_ladder_times(plan, firings, now, escalate))
             if not status.ticket_id.active:
                 vals["next_action_at"] = False  # archived ticket: nothing fires
-            changed = {k: v for k, v in vals.items() if k != "evaluated_at" and status[k] != v}
+            changed = {
+                fname: vals[fname]
+                for fname, field, cache in caches
+                if cache.get(status.id) != field.convert_to_cache(vals[fname], status)
+            }
             if "state" in changed:
                 # empty (undecided) and 0 (breached) look alike in the cache: write it anyway
-                status.invalidate_recordset(["met_pct"])
                 changed["met_pct"] = vals["met_pct"]
+            if moved_only and not set(changed) - AGING_FIELDS:
+                changed = {}
             if changed:  # an unchanged clock is not written: no row lock, no conflict
                 changed["evaluated_at"] = now
-                status.sudo().write(changed)
+                writes.append((status, changed))
             # attributed: the first response and the resolution (not each next-response cycle
             # of a long conversation, which would cost every reply a few queries)
             if status.metric in ATTRIBUTED_METRICS and result.state.value in ("met", "breached"):
                 if {"state", "reached_at", "breached_at"} & set(changed) or not status.attribution_data:
                     attribute.append((status, clock, result))
+        self._sla_write_evaluated(writes)
         self._sla_attribute(attribute)
+
+    @api.model
+    def _sla_write_evaluated(self, writes):
+        """Store what an evaluation changed, ``writes`` being ``[(clock, {field: value})]``
+        with values of EVALUATED_FIELDS only: one UPDATE per set of fields written, as the
+        ORM's flush would do, without the cost of a ``write`` per clock (the values come
+        from the engine, nothing to check or convert); the cache is updated and what
+        depends on the fields (the tickets' summaries) is marked for recomputation."""
+        if not writes:
+            return
+        Status = self.sudo()
+        fnames = sorted({fname for _status, vals in writes for fname in vals})
+        # pending values of these columns would overwrite the new ones when flushed later
+        Status.flush_model(fnames)
+        statuses = Status.browse([status.id for status, _vals in writes])
+        statuses._write_multi(
+            [{fname: _db_value(value, fname) for fname, value in vals.items()} for _status, vals in writes]
+        )
+        for status, vals in writes:
+            for fname, value in vals.items():
+                field = self._fields[fname]
+                field._update_cache(status, field.convert_to_cache(value, status))
+        statuses.invalidate_recordset(["write_date", "write_uid"])
+        statuses.modified(fnames)
 
     @api.model
     def _sla_attribute_missing(self):
@@ -839,43 +898,68 @@ class HelpdeskTicketSlaStatus(models.Model):
         }
         return vals, [event]
 
-    def _sla_reached_target_event(self, config, target, reason, now):
-        """The target event that records a re-evaluation of this reached SLA clock against
-        ``target`` of the policy ``config``, or None when nothing is new: the clock was
-        measured against that target, or its last re-evaluation recorded it already.
-        The event comes after the stop: the engine keeps the outcome and explains it."""
+    def _sla_differs(self, fname, value):
+        """Whether writing ``value`` (as written: an id for a many2one) to ``fname`` changes
+        this clock (a write of the same value would still update the row)."""
         self.ensure_one()
-        new = (config.id, target.contractual_hours, target.internal_hours or 0.0, target.time_kind)
+        current = self[fname]
+        if self._fields[fname].type == "many2one":
+            current = current.id
+        return (current or False) != (value or False)
+
+    @api.model
+    def _sla_reached_target_events(self, items, now):
+        """``[(clock, target event)]`` that record a re-evaluation of reached SLA clocks,
+        ``items`` being ``(clock, config, target, reason)``: one for each clock measured
+        against another target whose last re-evaluation did not record this one already
+        (their last start or target events are read in one query). The event comes after
+        the stop: the engine keeps the outcome and explains it."""
 
         def key(policy_id, contractual, internal, time_kind):
-            return (policy_id, contractual, internal or 0.0, time_kind)
+            return (policy_id or False, contractual, internal or 0.0, time_kind)
 
-        if key(self.policy_id.id, self.contractual_hours, self.internal_hours, self.time_kind) == new:
-            return None
-        last = (
-            self.env["helpdesk.ticket.sla.event"]
-            .sudo()
-            .search_fetch(
-                [("status_id", "=", self.id), ("kind", "in", ("start", "target"))],
-                ["policy_id", "contractual_hours", "internal_hours", "time_kind"],
-                order="at desc, id desc",
-                limit=1,
+        todo = []
+        for status, config, target, reason in items:
+            new = key(config.id, target.contractual_hours, target.internal_hours, target.time_kind)
+            current = key(
+                status.policy_id.id, status.contractual_hours, status.internal_hours, status.time_kind
+            )
+            if current != new:
+                todo.append((status, config, target, reason, new))
+        if not todo:
+            return []
+        Event = self.env["helpdesk.ticket.sla.event"]
+        Event.flush_model(
+            ["status_id", "kind", "at", "policy_id", "contractual_hours", "internal_hours", "time_kind"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (status_id)
+                       status_id, policy_id, contractual_hours, internal_hours, time_kind
+                  FROM helpdesk_ticket_sla_event
+                 WHERE status_id IN %s AND kind IN ('start', 'target')
+              ORDER BY status_id, at DESC, id DESC
+                """,
+                tuple({status.id for status, *_rest in todo}),
             )
         )
-        if (
-            last
-            and key(last.policy_id.id, last.contractual_hours, last.internal_hours, last.time_kind) == new
-        ):
-            return None
-        return {
-            "kind": "target",
-            "at": now,
-            "reason": reason or config.name,
-            "policy_id": config.id,
-            "contractual_hours": target.contractual_hours,
-            "internal_hours": target.internal_hours,
-            "time_kind": target.time_kind,
-        }
+        last = {status_id: key(*values) for status_id, *values in rows}
+        result = []
+        for status, config, target, reason, new in todo:
+            if last.get(status.id) == new:
+                continue
+            event = {
+                "kind": "target",
+                "at": now,
+                "reason": reason or config.name,
+                "policy_id": config.id,
+                "contractual_hours": target.contractual_hours,
+                "internal_hours": target.internal_hours,
+                "time_kind": target.time_kind,
+            }
+            result.append((status, event))
+        return result
 
     def _sla_values(self, result, now, ladder_times=()):
         """Stored values for an engine ``ClockStatus``; ``ladder_times`` are the instants the
