@@ -43,6 +43,15 @@
         "demo/helpdesk_sla_advanced_demo.xml",
         "demo/helpdesk_sla_credit_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "helpdesk_sla_advanced/static/src/sla_countdown/*.esm.js",
+            "helpdesk_sla_advanced/static/src/sla_countdown/*.xml",
+        ],
+        "web.assets_tests": [
+            "helpdesk_sla_advanced/static/tests/tours/*.js",
+        ],
+    },
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "installable": True,

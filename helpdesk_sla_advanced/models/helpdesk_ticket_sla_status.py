@@ -242,6 +242,11 @@ class HelpdeskTicketSlaStatus(models.Model):
     )
     at_risk = fields.Boolean(compute="_compute_live", help="The internal target has passed.")
     explanation = fields.Text(compute="_compute_explanation")
+    sla_countdown = fields.Json(
+        compute="_compute_sla_countdown",
+        string="Countdown",
+        help="What the browser's live countdown reads of the clock (the sla_countdown widget).",
+    )
 
     _metric_cycle_uniq = models.UniqueIndex(
         "(ticket_id, metric, cycle)", "A ticket has one clock per metric and cycle."
@@ -960,6 +965,49 @@ class HelpdeskTicketSlaStatus(models.Model):
             status.at_risk = (
                 bool(status.internal_deadline) and status.internal_deadline < now <= status.deadline
             )
+
+    @api.depends_context("lang", "uid")
+    def _compute_sla_countdown(self):
+        payloads = self._sla_countdown_payloads()
+        for status in self:
+            status.sla_countdown = payloads.get(status.id, False)
+
+    def _sla_countdown_payloads(self):
+        """{clock id: what the sla_countdown widget needs}: the stored state and deadlines
+        (instants the browser compares with its own clock), the time left as computed now
+        (business time for a business-hours clock: the browser cannot count it) and the
+        explanation for the tooltip. Datetimes are naive UTC strings."""
+        if not self:
+            return {}
+        now = fields.Datetime.now()
+        to_string = fields.Datetime.to_string
+        labels = dict(self._fields["metric"]._description_selection(self.env))
+        explanations = {status.id: status.explanation for status in self}
+        return {
+            status.id: {
+                "name": status.display_name,
+                "metric": labels.get(status.metric, ""),
+                "state": status.state,
+                "deadline": to_string(status.deadline) if status.deadline else False,
+                "internal_deadline": (
+                    to_string(status.internal_deadline) if status.internal_deadline else False
+                ),
+                "reached_at": to_string(status.reached_at) if status.reached_at else False,
+                "breached_at": to_string(status.breached_at) if status.breached_at else False,
+                "time_kind": status.time_kind or "business",
+                # 24/7 clocks and calendar-hours targets count wall time: the browser can tick them
+                "wall_time": status.time_kind == "calendar" or not status.calendar_id,
+                "time_left_hours": status.time_left,
+                "as_of": to_string(now),
+                "working_hours": status.working_hours,
+                "paused": status.paused,
+                "pause_reason": status.pause_reason or False,
+                "exempt_reason": status.exempt_reason or False,
+                "error": status.error or False,
+                "explanation": explanations[status.id] or False,
+            }
+            for status in self
+        }
 
     @api.depends("event_ids", "state", "attribution_data")
     @api.depends_context("lang")

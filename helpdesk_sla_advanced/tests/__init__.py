@@ -9,4 +9,5 @@ from . import test_performance
 from . import test_policy_matching
 from . import test_security
 from . import test_sla_clocks
+from . import test_sla_countdown_tour
 from . import test_validation
