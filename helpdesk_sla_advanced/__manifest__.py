@@ -11,7 +11,7 @@
     "maintainers": ["helpdesk-sla-advanced"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["helpdesk_mgmt", "resource", "mail", "portal"],
+    "depends": ["helpdesk_mgmt", "resource", "mail", "portal", "bus"],
     "external_dependencies": {"python": ["sla_engine"]},
     "data": [
         "security/helpdesk_sla_advanced_security.xml",
@@ -47,6 +47,7 @@
         "web.assets_backend": [
             "helpdesk_sla_advanced/static/src/sla_countdown/*.esm.js",
             "helpdesk_sla_advanced/static/src/sla_countdown/*.xml",
+            "helpdesk_sla_advanced/static/src/sla_live/*.esm.js",
         ],
         "web.assets_tests": [
             "helpdesk_sla_advanced/static/tests/tours/*.js",

@@ -41,6 +41,27 @@ def _db_value(value, column):
     return None if value is False else value
 
 
+# the bus notification that tells open views a ticket's clocks changed on the server
+SLA_BUS_TYPE = "helpdesk_sla_advanced/clocks_changed"
+# what the open views show of a clock: a change of one of these refreshes them
+LIVE_FIELDS = frozenset(
+    {
+        "state",
+        "deadline",
+        "internal_deadline",
+        "internal_breached_at",
+        "reached_at",
+        "breached_at",
+        "paused",
+        "pause_reason",
+        "exempt_reason",
+        "time_left_hours",
+        "error",
+        "active",
+    }
+)
+_CHANGED_TICKETS = "helpdesk_sla_advanced.changed_tickets"
+
 # display order of the metrics (first response, next response, resolution)
 METRIC_ORDER = {key: index for index, (key, _label) in enumerate(METRICS)}
 # {database: earliest committed trigger of the tick cron planned by this process}
@@ -261,7 +282,38 @@ class HelpdeskTicketSlaStatus(models.Model):
         for vals in vals_list:
             vals.setdefault("metric_sequence", METRIC_ORDER.get(vals.get("metric"), 99))
             vals.setdefault("company_id", company[vals["ticket_id"]])
-        return super().create(vals_list)
+        statuses = super().create(vals_list)
+        statuses._sla_notify_changed()
+        return statuses
+
+    def write(self, vals):
+        result = super().write(vals)
+        if LIVE_FIELDS.intersection(vals):
+            self._sla_notify_changed()
+        return result
+
+    def _sla_notify_changed(self):
+        """Tell the open views (form, list, kanban) of these clocks' tickets that they
+        changed: one bus notification per transaction, sent when it commits, to the
+        helpdesk users' group channel (every agent's tab listens to its groups). It
+        carries ticket ids only; each view reloads what its user may read."""
+        ticket_ids = set(self.ticket_id.ids)
+        if not ticket_ids:
+            return
+        cr = self.env.cr
+        pending = cr.precommit.data.get(_CHANGED_TICKETS)
+        if pending is None:
+            pending = cr.precommit.data[_CHANGED_TICKETS] = set()
+            env = self.env
+
+            @cr.precommit.add
+            def send():
+                ids = cr.precommit.data.pop(_CHANGED_TICKETS, set())
+                group = env.ref("helpdesk_mgmt.group_helpdesk_user", raise_if_not_found=False)
+                if ids and group:
+                    group.sudo()._bus_send(SLA_BUS_TYPE, {"ticket_ids": sorted(ids)})
+
+        pending.update(ticket_ids)
 
     @api.depends("metric", "cycle", "ticket_id")
     def _compute_display_name(self):
@@ -985,6 +1037,7 @@ class HelpdeskTicketSlaStatus(models.Model):
         explanations = {status.id: status.explanation for status in self}
         return {
             status.id: {
+                "ticket_id": status.ticket_id.id,
                 "name": status.display_name,
                 "metric": labels.get(status.metric, ""),
                 "state": status.state,

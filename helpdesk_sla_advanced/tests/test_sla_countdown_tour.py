@@ -1,5 +1,6 @@
 # Copyright 2026 helpdesk_sla_advanced developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
 from datetime import timedelta
 
 from odoo import fields
@@ -52,6 +53,26 @@ class TestSlaCountdownData(CountdownTicketMixin, TransactionCase):
         self.assertTrue(data["explanation"])
         self.assertEqual(deadline, self.ticket.sla_deadline_next)
 
+    def test_clock_change_notifies_open_views(self):
+        """A change of a ticket's clocks queues one bus notification (ticket ids) for the
+        helpdesk users' group, once per transaction, however many clocks changed."""
+        group = self.env.ref("helpdesk_mgmt.group_helpdesk_user")
+        channel = json.dumps([self.env.cr.dbname, group._name, group.id], separators=(",", ":"))
+        Bus = self.env["bus.bus"].sudo()
+        before = Bus.search([("channel", "=", channel)])
+        self.ticket.sla_status_ids.write({"error": "test"})
+        self.ticket.sla_status_ids.write({"error": False})
+        self.env.cr.precommit.run()  # what a commit runs
+        sent = Bus.search([("channel", "=", channel)]) - before
+        self.assertEqual(len(sent), 1)
+        message = json.loads(sent.message)
+        self.assertEqual(message["type"], "helpdesk_sla_advanced/clocks_changed")
+        self.assertEqual(message["payload"], {"ticket_ids": [self.ticket.id]})
+        # a change nobody sees on screen sends nothing
+        self.ticket.sla_status_ids.write({"tz": "UTC"})
+        self.env.cr.precommit.run()
+        self.assertFalse(Bus.search([("channel", "=", channel)]) - before - sent)
+
 
 @tagged("post_install", "-at_install")
 class TestSlaCountdownTour(CountdownTicketMixin, HttpCase):
@@ -62,6 +83,15 @@ class TestSlaCountdownTour(CountdownTicketMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.ticket = cls._countdown_ticket()
+
+    def test_live_refresh_tour(self):
+        # HttpCase runs the bus's pre- and post-commit hooks as soon as a notification is
+        # sent (its _sendone wrapper), so that the websocket delivers it during the tour
+        self.start_tour(
+            f"/odoo/helpdesk.ticket/{self.ticket.id}",
+            "helpdesk_sla_advanced_live_refresh",
+            login="admin",
+        )
 
     def test_countdown_tour(self):
         self.assertEqual(self.ticket.sla_countdown["state"], "running")

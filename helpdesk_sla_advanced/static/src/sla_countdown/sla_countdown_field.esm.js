@@ -5,11 +5,14 @@ import {_t} from "@web/core/l10n/translation";
 import {browser} from "@web/core/browser/browser";
 import {registry} from "@web/core/registry";
 import {standardFieldProps} from "@web/views/fields/standard_field_props";
+import {useBus, useService} from "@web/core/utils/hooks";
 
 const {DateTime} = luxon;
 
 const TICK_MS = 1000;
 const MINUTE = 60000;
+// {view model: id of the last bus notification it was reloaded for}: one reload per view
+const reloadedFor = new WeakMap();
 
 /** A naive UTC datetime string of the server ("2026-12-02 10:00:00") as a local DateTime. */
 export function parseUtc(value) {
@@ -181,6 +184,33 @@ export class SlaCountdownField extends Component {
             }
         }, TICK_MS);
         onWillDestroy(() => browser.clearInterval(timer));
+        // live refresh: the server changed this ticket's clocks (a reply, a stage change,
+        // a breach stored by the cron, a re-evaluation): reload the view showing it
+        const live = useService("helpdesk_sla_advanced.sla_live");
+        useBus(live.bus, "clocks_changed", ({detail}) => this.onClocksChanged(detail));
+    }
+
+    get ticketId() {
+        const {record} = this.props;
+        if (record.resModel === "helpdesk.ticket") {
+            return record.resId;
+        }
+        const data = record.data[this.props.dataField];
+        return data ? data.ticket_id : false;
+    }
+
+    onClocksChanged({ticketIds, id}) {
+        if (!this.ticketId || !ticketIds.has(this.ticketId)) {
+            return;
+        }
+        const model = this.props.record.model;
+        const root = model.root;
+        // never drop what the user is editing; reload each view once per notification
+        if (!root || root.dirty || reloadedFor.get(model) === id) {
+            return;
+        }
+        reloadedFor.set(model, id);
+        root.load();
     }
 
     get countdown() {
@@ -204,6 +234,7 @@ export const slaCountdownField = {
             type: "boolean",
         },
     ],
+    listViewWidth: [170, 320],
     fieldDependencies: ({options}) => [{name: options.data_field || "sla_countdown", type: "json"}],
     extractProps: ({options}) => ({
         dataField: options.data_field || "sla_countdown",

@@ -54,3 +54,57 @@ registry.category("web_tour.tours").add("helpdesk_sla_advanced_countdown", {
         },
     ],
 });
+
+/*
+ * Live refresh through the bus: the form shows a running first-response clock; an agent's
+ * public reply is posted by an RPC (not through this form), the server meets the clock and
+ * sends its bus notification, and the open form shows the next clock without reloading.
+ */
+registry.category("web_tour.tours").add("helpdesk_sla_advanced_live_refresh", {
+    steps: () => [
+        {
+            content: "The first-response clock runs",
+            trigger: `${COUNTDOWN}[data-sla-phase='running']:contains('1 h')`,
+        },
+        {
+            content: "Mark the page, then reply to the customer outside this form",
+            trigger: COUNTDOWN,
+            run: async () => {
+                window.slaTourNotReloaded = true;
+                // let the bus (websocket) connect and subscribe first
+                await new Promise((resolve) => setTimeout(resolve, 3000));
+                const ticketId = Number(window.location.pathname.split("/").pop());
+                const response = await fetch("/web/dataset/call_kw/helpdesk.ticket/message_post", {
+                    method: "POST",
+                    headers: {"Content-Type": "application/json"},
+                    body: JSON.stringify({
+                        jsonrpc: "2.0",
+                        method: "call",
+                        params: {
+                            model: "helpdesk.ticket",
+                            method: "message_post",
+                            args: [[ticketId]],
+                            kwargs: {
+                                body: "We are on it.",
+                                message_type: "comment",
+                                subtype_xmlid: "mail.mt_comment",
+                            },
+                        },
+                    }),
+                });
+                if (!response.ok) {
+                    throw new Error(`message_post failed: ${response.status}`);
+                }
+            },
+        },
+        {
+            content: "The open form now counts the resolution clock (40 h: 1 d 15 h left), without a page reload",
+            trigger: `${COUNTDOWN}[data-sla-phase='running']:contains('1 d 15 h left')`,
+            run: () => {
+                if (!window.slaTourNotReloaded) {
+                    throw new Error("the page was reloaded");
+                }
+            },
+        },
+    ],
+});
