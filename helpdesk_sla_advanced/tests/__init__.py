@@ -9,5 +9,6 @@ from . import test_performance
 from . import test_policy_matching
 from . import test_security
 from . import test_sla_clocks
+from . import test_sla_countdown
 from . import test_sla_countdown_tour
 from . import test_validation
