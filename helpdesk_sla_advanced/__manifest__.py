@@ -49,6 +49,9 @@
             "helpdesk_sla_advanced/static/src/sla_countdown/*.xml",
             "helpdesk_sla_advanced/static/src/sla_live/*.esm.js",
         ],
+        "web.assets_unit_tests": [
+            "helpdesk_sla_advanced/static/tests/*.test.js",
+        ],
         "web.assets_tests": [
             "helpdesk_sla_advanced/static/tests/tours/*.js",
         ],

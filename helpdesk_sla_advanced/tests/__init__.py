@@ -4,6 +4,7 @@ from . import test_credits
 from . import test_demo
 from . import test_escalation
 from . import test_exemption
+from . import test_js
 from . import test_ola
 from . import test_performance
 from . import test_policy_matching
