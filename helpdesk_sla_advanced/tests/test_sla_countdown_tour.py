@@ -29,7 +29,7 @@ class CountdownTicketMixin:
             {
                 "name": "Countdown tour",
                 "description": "<p>Help</p>",
-                "partner_id": env.ref("base.res_partner_2").id,
+                "partner_id": env["res.partner"].create({"name": "Countdown customer"}).id,
             }
         )
 
