@@ -206,7 +206,7 @@ export class SlaCountdownField extends Component {
         const model = this.props.record.model;
         const root = model.root;
         // never drop what the user is editing; reload each view once per notification
-        if (!root || root.dirty || reloadedFor.get(model) === id) {
+        if (!root || root.dirty || root.editedRecord || reloadedFor.get(model) === id) {
             return;
         }
         reloadedFor.set(model, id);
