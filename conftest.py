@@ -37,8 +37,61 @@ def odoo_available() -> bool:
     )
 
 
+# why a browser test (an HttpCase) did not run: Odoo's HttpCase raises SkipTest when it finds
+# no Chrome or Chromium (or cannot drive it); pytest-odoo skips HttpCase without --odoo-http
+BROWSER_SKIP_MARKERS = (
+    "chrome",
+    "chromium",
+    "websocket-client",
+    "devtools",
+    "dev tools",
+    "--odoo-http",
+)
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2])
+    return str(longrepr or "")
+
+
+def browser_skips(terminalreporter) -> list[tuple[str, str]]:
+    """(test id, reason) of the browser tests that were skipped, Chromium missing and the like."""
+    skips = []
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = _skip_reason(report)
+        if any(marker in reason.lower() for marker in BROWSER_SKIP_MARKERS):
+            skips.append((report.nodeid, reason))
+    return skips
+
+
+def report_browser_skips(terminalreporter) -> None:
+    skips = browser_skips(terminalreporter)
+    if not skips:
+        return
+    bar = "!" * 78
+    terminalreporter.write_line(bar, red=True, bold=True)
+    terminalreporter.write_line(
+        f"!!! BROWSER TESTS SKIPPED: {len(skips)} browser test(s) (HttpCase tours in headless "
+        "Chromium) were NOT run:",
+        red=True,
+        bold=True,
+    )
+    for reason in sorted({reason for _nodeid, reason in skips}):
+        count = sum(1 for _nodeid, r in skips if r == reason)
+        terminalreporter.write_line(f"!!!   {count} x {reason}", red=True, bold=True)
+    terminalreporter.write_line(
+        "!!! Install Chromium (Debian: apt-get install chromium) and pass --odoo-http to run them.",
+        red=True,
+        bold=True,
+    )
+    terminalreporter.write_line(bar, red=True, bold=True)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if odoo_available() and config.getoption("--odoo-database", default=None):
+        report_browser_skips(terminalreporter)
         counts: dict[str, dict[str, int]] = {"engine and static": {}}
         counts.update((f"Odoo ({addon})", {}) for addon in ADDONS)
         for outcome in ("passed", "failed", "error", "skipped"):

@@ -11,7 +11,7 @@
     "maintainers": ["helpdesk-sla-advanced"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["helpdesk_mgmt", "resource", "mail", "portal"],
+    "depends": ["helpdesk_mgmt", "resource", "mail", "portal", "bus"],
     "external_dependencies": {"python": ["sla_engine"]},
     "data": [
         "security/helpdesk_sla_advanced_security.xml",
@@ -44,6 +44,19 @@
         "demo/helpdesk_sla_advanced_demo.xml",
         "demo/helpdesk_sla_credit_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "helpdesk_sla_advanced/static/src/sla_countdown/*.esm.js",
+            "helpdesk_sla_advanced/static/src/sla_countdown/*.xml",
+            "helpdesk_sla_advanced/static/src/sla_live/*.esm.js",
+        ],
+        "web.assets_unit_tests": [
+            "helpdesk_sla_advanced/static/tests/*.test.js",
+        ],
+        "web.assets_tests": [
+            "helpdesk_sla_advanced/static/tests/tours/*.js",
+        ],
+    },
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "installable": True,

@@ -252,6 +252,12 @@ class HelpdeskTicket(models.Model):
         help="Business time left to the next deadline.",
         groups="base.group_user",
     )
+    sla_countdown = fields.Json(
+        compute="_compute_sla_countdown",
+        string="SLA Countdown",
+        help="The most urgent SLA clock, as the live countdown (sla_countdown widget) reads it.",
+        groups="base.group_user",
+    )
 
     # ------------------------------------------------------------ summaries
     @api.depends(
@@ -360,6 +366,43 @@ class HelpdeskTicket(models.Model):
             }
             for ticket_id, deadline, metric, error, states, open_states, at_risk in rows
         }
+
+    @api.depends_context("lang", "uid")
+    def _compute_sla_countdown(self):
+        """The most urgent SLA clock of each ticket for its countdown: the open clock with
+        the nearest deadline (the summary's), else the resolution clock, else the last one."""
+        saved = self.filtered("id")
+        clocks = (
+            self.env["helpdesk.ticket.sla.status"]
+            .sudo()
+            .search_fetch(
+                [("ticket_id", "in", saved.ids), ("active", "=", True), ("ola_id", "=", False)],
+                ["ticket_id", "metric", "cycle", "state", "deadline", "reached_at"],
+                order="id",
+            )
+            if saved
+            else self.env["helpdesk.ticket.sla.status"]
+        )
+        by_ticket = clocks.grouped("ticket_id")
+        chosen = {}
+        for ticket, statuses in by_ticket.items():
+            open_ = statuses.filtered(lambda s: s.state in OPEN_STATES and not s.reached_at)
+            if open_:
+                chosen[ticket.id] = open_.sorted(
+                    lambda s: (not s.deadline, s.deadline or fields.Datetime.now(), s.id)
+                )[0]
+            else:
+                resolution = statuses.filtered(lambda s: s.metric == "resolution")
+                chosen[ticket.id] = (resolution or statuses)[-1]
+        selected = self.env["helpdesk.ticket.sla.status"].sudo().union(*chosen.values())
+        payloads = selected._sla_countdown_payloads()
+        for ticket in self:
+            status = chosen.get(ticket.id)
+            payload = dict(payloads[status.id]) if status else False
+            if payload and ticket.sla_exempt:
+                payload["state"] = "exempted"
+                payload["exempt_reason"] = ticket.sla_exempt_reason or payload["exempt_reason"]
+            ticket.sla_countdown = payload
 
     def _compute_sla_live(self):
         now = fields.Datetime.now()

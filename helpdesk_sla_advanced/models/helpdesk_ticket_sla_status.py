@@ -41,6 +41,27 @@ def _db_value(value, column):
     return None if value is False else value
 
 
+# the bus notification that tells open views a ticket's clocks changed on the server
+SLA_BUS_TYPE = "helpdesk_sla_advanced/clocks_changed"
+# what the open views show of a clock: a change of one of these refreshes them
+LIVE_FIELDS = frozenset(
+    {
+        "state",
+        "deadline",
+        "internal_deadline",
+        "internal_breached_at",
+        "reached_at",
+        "breached_at",
+        "paused",
+        "pause_reason",
+        "exempt_reason",
+        "time_left_hours",
+        "error",
+        "active",
+    }
+)
+_CHANGED_TICKETS = "helpdesk_sla_advanced.changed_tickets"
+
 # display order of the metrics (first response, next response, resolution)
 METRIC_ORDER = {key: index for index, (key, _label) in enumerate(METRICS)}
 # {database: earliest committed trigger of the tick cron planned by this process}
@@ -244,6 +265,11 @@ class HelpdeskTicketSlaStatus(models.Model):
     )
     at_risk = fields.Boolean(compute="_compute_live", help="The internal target has passed.")
     explanation = fields.Text(compute="_compute_explanation")
+    sla_countdown = fields.Json(
+        compute="_compute_sla_countdown",
+        string="Countdown",
+        help="What the browser's live countdown reads of the clock (the sla_countdown widget).",
+    )
 
     _metric_cycle_uniq = models.UniqueIndex(
         "(ticket_id, metric, cycle)", "A ticket has one clock per metric and cycle."
@@ -258,7 +284,38 @@ class HelpdeskTicketSlaStatus(models.Model):
         for vals in vals_list:
             vals.setdefault("metric_sequence", METRIC_ORDER.get(vals.get("metric"), 99))
             vals.setdefault("company_id", company[vals["ticket_id"]])
-        return super().create(vals_list)
+        statuses = super().create(vals_list)
+        statuses._sla_notify_changed()
+        return statuses
+
+    def write(self, vals):
+        result = super().write(vals)
+        if LIVE_FIELDS.intersection(vals):
+            self._sla_notify_changed()
+        return result
+
+    def _sla_notify_changed(self):
+        """Tell the open views (form, list, kanban) of these clocks' tickets that they
+        changed: one bus notification per transaction, sent when it commits, to the
+        helpdesk users' group channel (every agent's tab listens to its groups). It
+        carries ticket ids only; each view reloads what its user may read."""
+        ticket_ids = set(self.ticket_id.ids)
+        if not ticket_ids:
+            return
+        cr = self.env.cr
+        pending = cr.precommit.data.get(_CHANGED_TICKETS)
+        if pending is None:
+            pending = cr.precommit.data[_CHANGED_TICKETS] = set()
+            env = self.env
+
+            @cr.precommit.add
+            def send():
+                ids = cr.precommit.data.pop(_CHANGED_TICKETS, set())
+                group = env.ref("helpdesk_mgmt.group_helpdesk_user", raise_if_not_found=False)
+                if ids and group:
+                    group.sudo()._bus_send(SLA_BUS_TYPE, {"ticket_ids": sorted(ids)})
+
+        pending.update(ticket_ids)
 
     @api.depends("metric", "cycle", "ticket_id")
     def _compute_display_name(self):
@@ -1044,6 +1101,50 @@ class HelpdeskTicketSlaStatus(models.Model):
             status.at_risk = (
                 bool(status.internal_deadline) and status.internal_deadline < now <= status.deadline
             )
+
+    @api.depends_context("lang", "uid")
+    def _compute_sla_countdown(self):
+        payloads = self._sla_countdown_payloads()
+        for status in self:
+            status.sla_countdown = payloads.get(status.id, False)
+
+    def _sla_countdown_payloads(self):
+        """{clock id: what the sla_countdown widget needs}: the stored state and deadlines
+        (instants the browser compares with its own clock), the time left as computed now
+        (business time for a business-hours clock: the browser cannot count it) and the
+        explanation for the tooltip. Datetimes are naive UTC strings."""
+        if not self:
+            return {}
+        now = fields.Datetime.now()
+        to_string = fields.Datetime.to_string
+        labels = dict(self._fields["metric"]._description_selection(self.env))
+        explanations = {status.id: status.explanation for status in self}
+        return {
+            status.id: {
+                "ticket_id": status.ticket_id.id,
+                "name": status.display_name,
+                "metric": labels.get(status.metric, ""),
+                "state": status.state,
+                "deadline": to_string(status.deadline) if status.deadline else False,
+                "internal_deadline": (
+                    to_string(status.internal_deadline) if status.internal_deadline else False
+                ),
+                "reached_at": to_string(status.reached_at) if status.reached_at else False,
+                "breached_at": to_string(status.breached_at) if status.breached_at else False,
+                "time_kind": status.time_kind or "business",
+                # 24/7 clocks and calendar-hours targets count wall time: the browser can tick them
+                "wall_time": status.time_kind == "calendar" or not status.calendar_id,
+                "time_left_hours": status.time_left,
+                "as_of": to_string(now),
+                "working_hours": status.working_hours,
+                "paused": status.paused,
+                "pause_reason": status.pause_reason or False,
+                "exempt_reason": status.exempt_reason or False,
+                "error": status.error or False,
+                "explanation": explanations[status.id] or False,
+            }
+            for status in self
+        }
 
     @api.depends("event_ids", "state", "attribution_data")
     @api.depends_context("lang")

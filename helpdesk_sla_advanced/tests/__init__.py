@@ -5,9 +5,12 @@ from . import test_credits
 from . import test_demo
 from . import test_escalation
 from . import test_exemption
+from . import test_js
 from . import test_ola
 from . import test_performance
 from . import test_policy_matching
 from . import test_security
 from . import test_sla_clocks
+from . import test_sla_countdown
+from . import test_sla_countdown_tour
 from . import test_validation
