@@ -90,7 +90,7 @@ class IssuedCase(CreditCase):
     def _issued(self):
         self._resolved(utc(2025, 3, 14, 9, 0))
         credit = self._compute(self._agreement([self._lateness_rule()]))
-        credit.with_user(self.manager).action_submit()
+        credit.with_user(self.finance).action_submit()
         credit.with_user(self.finance).action_approve()
         credit.with_user(self.finance).action_issue()
         return credit
