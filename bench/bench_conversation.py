@@ -225,10 +225,7 @@ def main() -> int:
     parser.add_argument("--exchanges", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=9, help="exchanges measured of each kind (median)")
     args = parser.parse_args()
-    try:
-        import odoo.release  # noqa: F401
-    except ImportError:
-        print("Odoo 19 is not importable here: nothing to measure.")
+    if not odoo_db.odoo_importable():
         return 2
     from odoo import api
 

@@ -970,10 +970,7 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="keep the databases that exist (new tickets)")
     parser.add_argument("--keep-dbs", action="store_true", help="do not drop the databases at the end")
     args = parser.parse_args()
-    try:
-        import odoo.release  # noqa: F401
-    except ImportError:
-        print("Odoo 19 is not importable here: nothing to measure.")
+    if not odoo_db.odoo_importable():
         return 2
     if args.workers < 1:
         parser.error("--workers must be at least 1: the point is a prefork server")

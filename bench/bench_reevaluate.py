@@ -133,10 +133,7 @@ def main() -> int:
     parser.add_argument("--db", default="sla_bench_reevaluate")
     parser.add_argument("--tickets", type=int, nargs="+", default=[10_000, 1_000])
     args = parser.parse_args()
-    try:
-        import odoo.release  # noqa: F401
-    except ImportError:
-        print("Odoo 19 is not importable here: nothing to measure.")
+    if not odoo_db.odoo_importable():
         return 2
     from odoo import api
 

@@ -156,10 +156,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timings of each; median quoted")
     parser.add_argument("--oca", action="store_true", help="also measure OCA helpdesk_mgmt_sla")
     args = parser.parse_args()
-    try:
-        import odoo.release  # noqa: F401
-    except ImportError:
-        print("Odoo 19 is not importable here: nothing to measure.")
+    if not odoo_db.odoo_importable():
         return 2
     config = odoo_db.write_config(args.db)
     odoo_db.drop(args.db)
