@@ -56,42 +56,57 @@ def _skip_reason(report) -> str:
     return str(longrepr or "")
 
 
-def browser_skips(terminalreporter) -> list[tuple[str, str]]:
-    """(test id, reason) of the browser tests that were skipped, Chromium missing and the like."""
+# why a PDF test did not run: the SLA report is rendered by wkhtmltopdf and read back by
+# pdftotext (Debian: wkhtmltopdf, poppler-utils)
+PDF_SKIP_MARKERS = ("wkhtmltopdf", "pdftotext")
+# (title, what they are, markers, how to run them)
+TOOL_SKIPS = (
+    (
+        "BROWSER TESTS",
+        "browser test(s) (HttpCase tours in headless Chromium)",
+        BROWSER_SKIP_MARKERS,
+        "Install Chromium (Debian: apt-get install chromium) and pass --odoo-http to run them.",
+    ),
+    (
+        "PDF TESTS",
+        "PDF test(s) (the SLA report rendered and read back)",
+        PDF_SKIP_MARKERS,
+        "Install wkhtmltopdf and poppler-utils (Debian) to run them.",
+    ),
+)
+
+
+def tool_skips(terminalreporter, markers) -> list[tuple[str, str]]:
+    """(test id, reason) of the tests skipped for a missing tool, found by their reasons."""
     skips = []
     for report in terminalreporter.stats.get("skipped", []):
         reason = _skip_reason(report)
-        if any(marker in reason.lower() for marker in BROWSER_SKIP_MARKERS):
+        if any(marker in reason.lower() for marker in markers):
             skips.append((report.nodeid, reason))
     return skips
 
 
-def report_browser_skips(terminalreporter) -> None:
-    skips = browser_skips(terminalreporter)
-    if not skips:
-        return
-    bar = "!" * 78
-    terminalreporter.write_line(bar, red=True, bold=True)
-    terminalreporter.write_line(
-        f"!!! BROWSER TESTS SKIPPED: {len(skips)} browser test(s) (HttpCase tours in headless "
-        "Chromium) were NOT run:",
-        red=True,
-        bold=True,
-    )
-    for reason in sorted({reason for _nodeid, reason in skips}):
-        count = sum(1 for _nodeid, r in skips if r == reason)
-        terminalreporter.write_line(f"!!!   {count} x {reason}", red=True, bold=True)
-    terminalreporter.write_line(
-        "!!! Install Chromium (Debian: apt-get install chromium) and pass --odoo-http to run them.",
-        red=True,
-        bold=True,
-    )
-    terminalreporter.write_line(bar, red=True, bold=True)
+def report_tool_skips(terminalreporter) -> None:
+    """A loud banner, with their number, for each kind of test skipped for a missing tool."""
+    for title, what, markers, hint in TOOL_SKIPS:
+        skips = tool_skips(terminalreporter, markers)
+        if not skips:
+            continue
+        bar = "!" * 78
+        terminalreporter.write_line(bar, red=True, bold=True)
+        terminalreporter.write_line(
+            f"!!! {title} SKIPPED: {len(skips)} {what} were NOT run:", red=True, bold=True
+        )
+        for reason in sorted({reason for _nodeid, reason in skips}):
+            count = sum(1 for _nodeid, r in skips if r == reason)
+            terminalreporter.write_line(f"!!!   {count} x {reason}", red=True, bold=True)
+        terminalreporter.write_line(f"!!! {hint}", red=True, bold=True)
+        terminalreporter.write_line(bar, red=True, bold=True)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if odoo_available() and config.getoption("--odoo-database", default=None):
-        report_browser_skips(terminalreporter)
+        report_tool_skips(terminalreporter)
         counts: dict[str, dict[str, int]] = {"engine and static": {}}
         counts.update((f"Odoo ({addon})", {}) for addon in ADDONS)
         for outcome in ("passed", "failed", "error", "skipped"):
