@@ -507,6 +507,8 @@ class HelpdeskTicketSlaStatus(models.Model):
                 field._update_cache(status, field.convert_to_cache(value, status))
         statuses.invalidate_recordset(["write_date", "write_uid"])
         statuses.modified(fnames)
+        if LIVE_FIELDS.intersection(fnames):  # as write() would: the open views reload
+            statuses._sla_notify_changed()
 
     @api.model
     def _sla_attribute_missing(self):
